@@ -1,0 +1,76 @@
+package v1alpha1
+
+// Condition types and reasons shared by the hookflow kinds.
+const (
+	// ReadyCondition tells whether the object is usable: a Workflow is served,
+	// a Worksheet accepts records, a WebhookServer has a URL.
+	ReadyCondition = "Ready"
+	// StalledCondition is True when the spec cannot be acted on until it is
+	// changed (or something it references appears or changes).
+	StalledCondition = "Stalled"
+)
+
+// Labels and finalizers.
+const (
+	// WebhookIDLabel holds a Workflow's webhook id, so that
+	// `kubectl get workflows -l hookflow.dev/webhook-id=<id>` finds it from its URL.
+	WebhookIDLabel = "hookflow.dev/webhook-id"
+	// WorksheetLabel names the Worksheet of a WorksheetRecord.
+	WorksheetLabel = "hookflow.dev/worksheet"
+	// WorkflowLabel names the Workflow of a WorkflowRun or of the run that
+	// created a WorksheetRecord.
+	WorkflowLabel = "hookflow.dev/workflow"
+	// Finalizer is set on the objects whose deletion the controllers observe.
+	Finalizer = "hookflow.dev/finalizer"
+)
+
+// LocalObjectReference names an object in the same namespace.
+type LocalObjectReference struct {
+	// Name of the object.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// SecretKeyReference names a key of a Secret in the same namespace.
+type SecretKeyReference struct {
+	// Name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// Key in the Secret's data.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Key string `json:"key,omitempty"`
+}
+
+// StoreType is where records or runs are kept.
+// +kubebuilder:validation:Enum=CustomResource
+type StoreType string
+
+const (
+	// StoreCustomResource keeps records as WorksheetRecords and runs as WorkflowRuns.
+	StoreCustomResource StoreType = "CustomResource"
+)
+
+// StoreSpec selects a store.
+type StoreSpec struct {
+	// Type of the store.
+	// +optional
+	// +kubebuilder:default=CustomResource
+	Type StoreType `json:"type,omitempty"`
+}
+
+// RunReference names the run of a Workflow that wrote something.
+type RunReference struct {
+	// Workflow is the name of the Workflow.
+	// +optional
+	Workflow string `json:"workflow,omitempty"`
+
+	// Run is the id of the run.
+	// +optional
+	Run string `json:"run,omitempty"`
+}

@@ -1,0 +1,137 @@
+package v1alpha1
+
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// RunPhase is the phase of a run or of one of its steps.
+// +kubebuilder:validation:Enum=Accepted;Running;Succeeded;Failed;Skipped
+type RunPhase string
+
+// Run and step phases.
+const (
+	RunAccepted  RunPhase = "Accepted"
+	RunRunning   RunPhase = "Running"
+	RunSucceeded RunPhase = "Succeeded"
+	RunFailed    RunPhase = "Failed"
+	// RunSkipped is only used for steps whose `when` was false.
+	RunSkipped RunPhase = "Skipped"
+)
+
+// WorkflowRunSpec is what a run received.
+type WorkflowRunSpec struct {
+	// Workflow is the name of the Workflow.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Workflow string `json:"workflow"`
+
+	// Params are the parsed, typed parameters.
+	// +optional
+	Params *apiextensionsv1.JSON `json:"params,omitempty"`
+
+	// IdempotencyKey is the Idempotency-Key header of the request.
+	// +optional
+	// +kubebuilder:validation:MaxLength=255
+	IdempotencyKey string `json:"idempotencyKey,omitempty"`
+
+	// ReceivedAt is when the request arrived.
+	// +optional
+	ReceivedAt *metav1.Time `json:"receivedAt,omitempty"`
+}
+
+// StepStatus is the outcome of one step.
+type StepStatus struct {
+	// Name of the step.
+	// +required
+	Name string `json:"name"`
+
+	// Phase of the step.
+	// +optional
+	Phase RunPhase `json:"phase,omitempty"`
+
+	// RecordRef is the record the step wrote.
+	// +optional
+	RecordRef string `json:"recordRef,omitempty"`
+
+	// Message explains a failure.
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
+// RunResponse is what the run answered.
+type RunResponse struct {
+	// StatusCode of the HTTP answer.
+	// +optional
+	StatusCode int32 `json:"statusCode,omitempty"`
+}
+
+// WorkflowRunStatus is the progress of a run.
+type WorkflowRunStatus struct {
+	// ObservedGeneration is the generation the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Phase of the run.
+	// +optional
+	Phase RunPhase `json:"phase,omitempty"`
+
+	// Steps in the order they ran.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Steps []StepStatus `json:"steps,omitempty"`
+
+	// Response sent to the caller.
+	// +optional
+	Response *RunResponse `json:"response,omitempty"`
+
+	// StartedAt is when the steps started.
+	// +optional
+	StartedAt *metav1.Time `json:"startedAt,omitempty"`
+
+	// FinishedAt is when the run ended.
+	// +optional
+	FinishedAt *metav1.Time `json:"finishedAt,omitempty"`
+
+	// Error of a failed run.
+	// +optional
+	Error string `json:"error,omitempty"`
+
+	// Conditions: Ready once the run has finished.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// WorkflowRun is one execution of a Workflow.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=hwfr,categories=hookflow
+// +kubebuilder:printcolumn:name="Workflow",type=string,JSONPath=`.spec.workflow`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Code",type=integer,JSONPath=`.status.response.statusCode`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type WorkflowRun struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec WorkflowRunSpec `json:"spec"`
+	// +optional
+	Status WorkflowRunStatus `json:"status,omitempty"`
+}
+
+// WorkflowRunList is a list of WorkflowRuns.
+// +kubebuilder:object:root=true
+type WorkflowRunList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []WorkflowRun `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&WorkflowRun{}, &WorkflowRunList{})
+}
