@@ -1,0 +1,170 @@
+package route
+
+import (
+	"fmt"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/celexpr"
+	"github.com/hookflow/hookflow/internal/params"
+)
+
+var specPath = field.NewPath("spec")
+
+// Compile validates a Workflow against the Worksheets of its namespace
+// (by name; only those its steps use are needed) and compiles it. The error,
+// if any, is an *Error.
+func Compile(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) (*Route, error) {
+	if errs := unsupportedFeatures(wf); len(errs) > 0 {
+		return nil, newError(ReasonUnsupported, errs)
+	}
+	if errs := missingWorksheets(wf, sheets); len(errs) > 0 {
+		return nil, newError(ReasonWorksheetNotFound, errs)
+	}
+
+	hook := wf.Spec.Trigger.Webhook
+	hookPath := specPath.Child("trigger", "webhook")
+	ps, errs := params.FromSample(hook.Sample, hookPath.Child("sample"))
+	if len(errs) > 0 {
+		return nil, newError(ReasonInvalidSpec, errs)
+	}
+	ps, errs = params.ApplyOverrides(ps, hook.Parameters, hookPath.Child("parameters"))
+	if len(errs) > 0 {
+		return nil, newError(ReasonInvalidSpec, errs)
+	}
+
+	rt := &Route{
+		Namespace:  wf.Namespace,
+		Name:       wf.Name,
+		UID:        wf.UID,
+		Generation: wf.Generation,
+		Methods:    methods(hook.Methods),
+		Parameters: ps,
+		FullBody:   hook.Sample.FullBody,
+	}
+	stepNames := make([]string, 0, len(wf.Spec.Steps))
+	for i, s := range wf.Spec.Steps {
+		// A step sees the outputs of the steps before it only.
+		env, err := celexpr.NewEnv(ps, stepNames)
+		if err != nil {
+			return nil, newError(ReasonInvalidSpec, field.ErrorList{field.InternalError(specPath.Child("steps").Index(i), err)})
+		}
+		step, errs := compileStep(env, s, specPath.Child("steps").Index(i), sheets)
+		if len(errs) > 0 {
+			return nil, newError(ReasonInvalidSpec, errs)
+		}
+		rt.Steps = append(rt.Steps, step)
+		stepNames = append(stepNames, s.Name)
+	}
+	return rt, nil
+}
+
+// unsupportedFeatures lists what the API accepts but this version cannot
+// honour yet. Serving such a Workflow would silently drop, for example, its
+// security settings, so it is refused instead.
+func unsupportedFeatures(wf *v1alpha1.Workflow) field.ErrorList {
+	var errs field.ErrorList
+	hookPath := specPath.Child("trigger", "webhook")
+	hook := wf.Spec.Trigger.Webhook
+	if hook.Security != nil {
+		errs = append(errs, unsupported(hookPath.Child("security")))
+	}
+	if hook.RateLimit != nil {
+		errs = append(errs, unsupported(hookPath.Child("rateLimit")))
+	}
+	if hook.Sample.Source == v1alpha1.SampleCapture {
+		errs = append(errs, unsupported(hookPath.Child("sample", "source")))
+	}
+	if wf.Spec.Response != nil {
+		errs = append(errs, unsupported(specPath.Child("response")))
+	}
+	for i, s := range wf.Spec.Steps {
+		if s.UpdateRecord != nil {
+			errs = append(errs, unsupported(specPath.Child("steps").Index(i).Child("updateRecord")))
+		}
+		if s.UpsertRecord != nil {
+			errs = append(errs, unsupported(specPath.Child("steps").Index(i).Child("upsertRecord")))
+		}
+	}
+	return errs
+}
+
+func missingWorksheets(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) field.ErrorList {
+	var errs field.ErrorList
+	for i, s := range wf.Spec.Steps {
+		if s.CreateRecord == nil {
+			continue
+		}
+		if _, ok := sheets[s.CreateRecord.Worksheet]; !ok {
+			errs = append(errs, field.NotFound(specPath.Child("steps").Index(i).Child("createRecord", "worksheet"), s.CreateRecord.Worksheet))
+		}
+	}
+	return errs
+}
+
+func compileStep(env *celexpr.Env, s v1alpha1.Step, path *field.Path, sheets map[string]*v1alpha1.Worksheet) (Step, field.ErrorList) {
+	step := Step{Name: s.Name}
+	var errs field.ErrorList
+	if s.When != "" {
+		prog, err := env.CompileCondition(s.When)
+		if err != nil {
+			errs = append(errs, field.Invalid(path.Child("when"), s.When, err.Error()))
+		}
+		step.When = prog
+	}
+	if s.CreateRecord == nil {
+		return step, append(errs, field.Required(path, "a step needs an action"))
+	}
+	action, actionErrs := compileCreateRecord(env, s.CreateRecord, path.Child("createRecord"), sheets[s.CreateRecord.Worksheet])
+	step.CreateRecord = action
+	return step, append(errs, actionErrs...)
+}
+
+func compileCreateRecord(env *celexpr.Env, a *v1alpha1.CreateRecordAction, path *field.Path, sheet *v1alpha1.Worksheet) (*CreateRecord, field.ErrorList) {
+	var errs field.ErrorList
+	fieldsPath := path.Child("fields")
+	for _, name := range sortedKeys(a.Fields) {
+		if _, ok := sheet.Field(name); !ok {
+			errs = append(errs, field.NotFound(fieldsPath.Key(name), fmt.Sprintf("worksheet %s has no field %s", sheet.Name, name)))
+		}
+	}
+	out := &CreateRecord{Worksheet: Sheet{Name: sheet.Name, UID: sheet.UID, Fields: sheet.Spec.Fields}}
+	for _, f := range sheet.Spec.Fields {
+		expr, ok := a.Fields[f.Name]
+		if !ok {
+			if f.Required {
+				errs = append(errs, field.Required(fieldsPath.Key(f.Name), fmt.Sprintf("field %s of worksheet %s is required and has no mapping", f.Name, sheet.Name)))
+			}
+			continue
+		}
+		prog, err := env.CompileValue(expr, f.Type)
+		if err != nil {
+			errs = append(errs, field.Invalid(fieldsPath.Key(f.Name), expr, err.Error()))
+			continue
+		}
+		out.Fields = append(out.Fields, FieldMapping{Field: f.Name, Value: prog})
+	}
+	return out, errs
+}
+
+func methods(ms []v1alpha1.HTTPMethod) []string {
+	if len(ms) == 0 {
+		return []string{"POST"}
+	}
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, string(m))
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
