@@ -1,0 +1,163 @@
+package crstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/rand"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/scheme"
+	"github.com/hookflow/hookflow/internal/store"
+	"github.com/hookflow/hookflow/internal/store/crstore"
+	"github.com/hookflow/hookflow/internal/testenv"
+)
+
+var k8s client.Client
+
+func TestMain(m *testing.M) {
+	env, err := testenv.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()})
+	code := 1
+	if err == nil {
+		code = m.Run()
+	} else {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	_ = env.Stop()
+	os.Exit(code)
+}
+
+func sheet(t *testing.T) *v1alpha1.Worksheet {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "s-" + rand.String(8)}}
+	ws := &v1alpha1.Worksheet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "orders"},
+		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{
+			{Name: "order_id", Type: v1alpha1.FieldText, Unique: true},
+		}},
+	}
+	for _, o := range []client.Object{ns, ws} {
+		if err := k8s.Create(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ws
+}
+
+func record(ws *v1alpha1.Worksheet, run, uniqueKey string) store.Record {
+	return store.Record{
+		Namespace:    ws.Namespace,
+		Worksheet:    ws.Name,
+		WorksheetUID: ws.UID,
+		Values:       map[string]any{"order_id": "A-1", "amount": 12.5},
+		UniqueField:  "order_id",
+		UniqueKey:    uniqueKey,
+		WriteKey:     run + "/save",
+		CreatedBy:    v1alpha1.RunReference{Workflow: "orders", Run: run},
+	}
+}
+
+func TestCreateRecordWritesValuesAndProvenance(t *testing.T) {
+	ws := sheet(t)
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	s := &crstore.Records{Client: k8s, Now: func() time.Time { return now }}
+	id, err := s.CreateRecord(context.Background(), record(ws, "run-1", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := &v1alpha1.WorksheetRecord{}
+	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: ws.Namespace, Name: id}, got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Spec.Values["order_id"].Raw) != `"A-1"` || string(got.Spec.Values["amount"].Raw) != `12.5` {
+		t.Errorf("values = %s, %s", got.Spec.Values["order_id"].Raw, got.Spec.Values["amount"].Raw)
+	}
+	if got.Status.CreatedBy == nil || *got.Status.CreatedBy != (v1alpha1.RunReference{Workflow: "orders", Run: "run-1"}) {
+		t.Errorf("createdBy = %+v", got.Status.CreatedBy)
+	}
+	if got.Status.CreatedAt == nil || !got.Status.CreatedAt.Time.Equal(now) {
+		t.Errorf("createdAt = %v, want %v", got.Status.CreatedAt, now)
+	}
+	if !meta.IsStatusConditionTrue(got.Status.Conditions, v1alpha1.ReadyCondition) || got.Status.ObservedGeneration != got.Generation {
+		t.Errorf("status = %+v", got.Status)
+	}
+	owner := got.OwnerReferences
+	if len(owner) != 1 || owner[0].UID != ws.UID || owner[0].Kind != "Worksheet" {
+		t.Errorf("owner references = %+v", owner)
+	}
+}
+
+func TestCreateRecordIsIdempotentPerWrite(t *testing.T) {
+	ws := sheet(t)
+	s := &crstore.Records{Client: k8s}
+	for _, uniqueKey := range []string{"", "key-of-A-1"} {
+		first, err := s.CreateRecord(context.Background(), record(ws, "run-"+uniqueKey, uniqueKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.CreateRecord(context.Background(), record(ws, "run-"+uniqueKey, uniqueKey))
+		if err != nil || again != first {
+			t.Errorf("retry of the same write (unique key %q) = %q, %v; want %q", uniqueKey, again, err, first)
+		}
+	}
+	var list v1alpha1.WorksheetRecordList
+	if err := k8s.List(context.Background(), &list, client.InNamespace(ws.Namespace)); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 2 {
+		t.Errorf("%d records after two writes retried, want 2", len(list.Items))
+	}
+}
+
+func TestCreateRecordRefusesADuplicateUniqueValue(t *testing.T) {
+	ws := sheet(t)
+	s := &crstore.Records{Client: k8s}
+	if _, err := s.CreateRecord(context.Background(), record(ws, "run-1", "key-of-A-1")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.CreateRecord(context.Background(), record(ws, "run-2", "key-of-A-1"))
+	if !errors.Is(err, store.ErrDuplicate) {
+		t.Fatalf("second run with the same unique value: %v, want ErrDuplicate", err)
+	}
+	if _, err := s.CreateRecord(context.Background(), record(ws, "run-3", "key-of-A-2")); err != nil {
+		t.Errorf("another value: %v", err)
+	}
+}
+
+func TestUnreachableAPIServerIsUnavailable(t *testing.T) {
+	ws := sheet(t)
+	down, err := client.New(&rest.Config{Host: "http://127.0.0.1:1", Timeout: time.Second}, client.Options{Scheme: scheme.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&crstore.Records{Client: down}).CreateRecord(context.Background(), record(ws, "run-1", ""))
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+}
+
+func TestNameDependsOnTheUniqueValueElseOnTheWrite(t *testing.T) {
+	ws := &v1alpha1.Worksheet{ObjectMeta: metav1.ObjectMeta{Name: "orders"}}
+	a, b := record(ws, "run-1", "k1"), record(ws, "run-2", "k1")
+	if crstore.Name(a) != crstore.Name(b) {
+		t.Error("two writes of one unique value get different names: the API server could not refuse the second")
+	}
+	c, d := record(ws, "run-1", ""), record(ws, "run-2", "")
+	if crstore.Name(c) == crstore.Name(d) {
+		t.Error("two writes without a unique value get the same name")
+	}
+}
