@@ -1,0 +1,243 @@
+package webhookserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+
+	"github.com/hookflow/hookflow/internal/store"
+)
+
+const hookID = "3f9c0a7d2b1e4c56"
+
+type testServer struct {
+	*httptest.Server
+	srv     *Server
+	records *fakeRecords
+}
+
+func newTestServer(t *testing.T, limits Limits) *testServer {
+	t.Helper()
+	records := &fakeRecords{}
+	routes := NewRoutes()
+	routes.Store(NewTable([]*Entry{{ID: hookID, Route: compile(t, orderWorkflow("orders", "wf-uid")), Limits: limits}}))
+	srv := New(Options{Routes: routes, Records: records, Log: logr.Discard()})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &testServer{Server: ts, srv: srv, records: records}
+}
+
+var defaultLimits = Limits{MaxBodyBytes: 1 << 10, RequestTimeout: 5 * time.Second}
+
+type answer struct {
+	code   int
+	header http.Header
+	body   map[string]any
+}
+
+func (ts *testServer) do(t *testing.T, method, path, contentType, body string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := answer{code: resp.StatusCode, header: resp.Header}
+	if err := json.Unmarshal(raw, &a.body); err != nil {
+		t.Fatalf("%s %s answered %d with a body that is not JSON: %q", method, path, resp.StatusCode, raw)
+	}
+	return a
+}
+
+const jsonType = "application/json"
+
+func TestErrorTable(t *testing.T) {
+	ts := newTestServer(t, defaultLimits)
+	big := `{"order_id":"` + strings.Repeat("x", 2<<10) + `"}`
+	cases := []struct {
+		name        string
+		method      string
+		path        string
+		contentType string
+		body        string
+		code        int
+		want        string // the answer's JSON, exactly
+	}{
+		{"unknown id", "POST", "/hooks/nope", jsonType, `{}`, 404, `{"msg":"Webhook not found"}`},
+		{"unknown path", "GET", "/elsewhere", "", "", 404, `{"msg":"Webhook not found"}`},
+		{"wrong method", "GET", "/hooks/" + hookID, "", "", 405, `{"msg":"Method not allowed"}`},
+		{"wrong method beats size", "PUT", "/hooks/" + hookID, jsonType, big, 405, `{"msg":"Method not allowed"}`},
+		{"body too large", "POST", "/hooks/" + hookID, jsonType, big, 413, `{"msg":"Request body too large"}`},
+		{"malformed JSON", "POST", "/hooks/" + hookID, jsonType, `{"order_id":`, 400, `{"msg":"Malformed request body"}`},
+		{"JSON that is not an object", "POST", "/hooks/" + hookID, jsonType, `["A-1"]`, 400, `{"msg":"Malformed request body"}`},
+		{"malformed form", "POST", "/hooks/" + hookID, "application/x-www-form-urlencoded", `order_id=%zz`, 400, `{"msg":"Malformed request body"}`},
+		{"missing required", "POST", "/hooks/" + hookID, jsonType, `{"amount":1}`, 400, `{"msg":"Missing required parameter","missing":["order_id"]}`},
+		{"empty required", "POST", "/hooks/" + hookID, jsonType, `{"order_id":""}`, 400, `{"msg":"Missing required parameter","missing":["order_id"]}`},
+		{"no body at all", "POST", "/hooks/" + hookID, "", "", 400, `{"msg":"Missing required parameter","missing":["order_id"]}`},
+		{"missing and invalid", "POST", "/hooks/" + hookID, jsonType, `{"amount":"lots"}`, 400, `{"msg":"Missing required parameter","missing":["order_id"],"invalid":["amount"]}`},
+		{"invalid", "POST", "/hooks/" + hookID, jsonType, `{"order_id":"A-1","amount":"lots"}`, 400, `{"msg":"Invalid parameter","invalid":["amount"]}`},
+		{"invalid nested", "POST", "/hooks/" + hookID, jsonType, `{"order_id":"A-1","customer":"ada"}`, 400, `{"msg":"Invalid parameter","invalid":["customer.email"]}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := ts.do(t, tc.method, tc.path, tc.contentType, tc.body)
+			if a.code != tc.code {
+				t.Errorf("status = %d, want %d (body %v)", a.code, tc.code, a.body)
+			}
+			var want map[string]any
+			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(a.body) != fmt.Sprint(want) {
+				t.Errorf("body = %v, want %v", a.body, want)
+			}
+			if tc.code == 405 && a.header.Get("Allow") != "POST" {
+				t.Errorf("Allow = %q, want POST", a.header.Get("Allow"))
+			}
+		})
+	}
+	if n := len(ts.records.all()); n != 0 {
+		t.Errorf("%d records written by rejected requests", n)
+	}
+}
+
+func TestBodyTooLargeWithoutContentLength(t *testing.T) {
+	ts := newTestServer(t, defaultLimits)
+	pr, pw := io.Pipe()
+	go func() {
+		fmt.Fprint(pw, `{"order_id":"`+strings.Repeat("x", 4<<10)+`"}`)
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", ts.URL+"/hooks/"+hookID, pr) // chunked: no Content-Length
+	req.Header.Set("Content-Type", jsonType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status = %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestSuccessStoresTheRecord(t *testing.T) {
+	cases := []struct {
+		name        string
+		path        string
+		contentType string
+		body        string
+		want        map[string]any
+	}{
+		{"JSON", "", jsonType, `{"order_id":"A-1001","amount":129.5,"customer":{"email":"ada@example.com"},"extra":1}`,
+			map[string]any{"order_id": "A-1001", "amount": 129.5, "email": "ada@example.com", "status": "new"}},
+		{"JSON with a charset and a number as a string", "", "application/json; charset=utf-8", `{"order_id":"A-1","amount":"12.5"}`,
+			map[string]any{"order_id": "A-1", "amount": 12.5, "status": "new"}},
+		{"form with dot paths", "", "application/x-www-form-urlencoded", `order_id=A-2&amount=7&customer.email=ada%40example.com`,
+			map[string]any{"order_id": "A-2", "amount": 7.0, "email": "ada@example.com", "status": "new"}},
+		{"query merged under the body", "?order_id=A-3&amount=1", jsonType, `{"amount":2}`,
+			map[string]any{"order_id": "A-3", "amount": 2.0, "status": "new"}},
+		{"no content type, JSON body", "", "", `{"order_id":"A-4"}`,
+			map[string]any{"order_id": "A-4", "status": "new"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, defaultLimits)
+			a := ts.do(t, "POST", "/hooks/"+hookID+tc.path, tc.contentType, tc.body)
+			if a.code != 200 || a.body["msg"] != "success" || a.body["runId"] == "" {
+				t.Fatalf("answer = %d %v, want 200 success with a runId", a.code, a.body)
+			}
+			recs := ts.records.all()
+			if len(recs) != 1 {
+				t.Fatalf("%d records, want 1", len(recs))
+			}
+			r := recs[0]
+			if fmt.Sprint(r.Values) != fmt.Sprint(tc.want) {
+				t.Errorf("values = %v, want %v", r.Values, tc.want)
+			}
+			if r.Namespace != "shop" || r.Worksheet != "orders" || r.WorksheetUID != "sheet-uid" {
+				t.Errorf("record located at %s/%s (%s)", r.Namespace, r.Worksheet, r.WorksheetUID)
+			}
+			if r.CreatedBy.Workflow != "orders" || r.CreatedBy.Run != a.body["runId"] {
+				t.Errorf("createdBy = %+v, want the workflow and run %v", r.CreatedBy, a.body["runId"])
+			}
+			if r.UniqueField != "order_id" || r.UniqueKey == "" {
+				t.Errorf("unique = %q/%q, want order_id and a key", r.UniqueField, r.UniqueKey)
+			}
+			if r.WriteKey != a.body["runId"].(string)+"/save" {
+				t.Errorf("write key = %q", r.WriteKey)
+			}
+		})
+	}
+}
+
+func TestRunFailures(t *testing.T) {
+	cases := []struct {
+		name      string
+		storeErr  error
+		body      string
+		code      int
+		msg       string
+		errorPart string
+	}{
+		{"store unavailable", fmt.Errorf("create: %w", store.ErrUnavailable), `{"order_id":"A-1"}`, 503, "Service unavailable", ""},
+		{"duplicate unique value", fmt.Errorf("order_id: %w", store.ErrDuplicate), `{"order_id":"A-1"}`, 422, "Run failed", "step save: order_id: a record with this value already exists"},
+		{"value breaking the worksheet", nil, `{"order_id":"A-1","customer":{"email":"not an address"}}`, 422, "Run failed", "email"},
+		{"internal store error", fmt.Errorf("forbidden"), `{"order_id":"A-1"}`, 500, "Run failed", "Internal error"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, defaultLimits)
+			ts.records.err = tc.storeErr
+			a := ts.do(t, "POST", "/hooks/"+hookID, jsonType, tc.body)
+			if a.code != tc.code || a.body["msg"] != tc.msg {
+				t.Fatalf("answer = %d %v, want %d %q", a.code, a.body, tc.code, tc.msg)
+			}
+			if got, _ := a.body["error"].(string); !strings.Contains(got, tc.errorPart) {
+				t.Errorf("error = %q, want it to contain %q", got, tc.errorPart)
+			}
+			if a.body["runId"] == nil {
+				t.Error("no runId in a run failure")
+			}
+			if tc.code == 503 && a.header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		})
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	ts := newTestServer(t, defaultLimits)
+	get := func(path string) int {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code := get("/readyz"); code != 503 {
+		t.Errorf("/readyz before the first table = %d, want 503", code)
+	}
+	ts.srv.SetReady()
+	if code := get("/readyz"); code != 200 {
+		t.Errorf("/readyz = %d, want 200", code)
+	}
+}

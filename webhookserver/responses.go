@@ -1,0 +1,45 @@
+package webhookserver
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Error bodies of DESIGN §4. Every error is JSON with a msg field.
+const (
+	msgNotFound         = "Webhook not found"
+	msgMethodNotAllowed = "Method not allowed"
+	msgTooLarge         = "Request body too large"
+	msgMalformed        = "Malformed request body"
+	msgMissing          = "Missing required parameter"
+	msgInvalid          = "Invalid parameter"
+	msgUnavailable      = "Service unavailable"
+	msgRunFailed        = "Run failed"
+	msgSuccess          = "success"
+	msgInternal         = "Internal error"
+)
+
+// retryAfterSeconds is the Retry-After of a 503.
+const retryAfterSeconds = 5
+
+type errorBody struct {
+	Msg     string   `json:"msg"`
+	Missing []string `json:"missing,omitempty"`
+	Invalid []string `json:"invalid,omitempty"`
+	RunID   string   `json:"runId,omitempty"`
+	Error   string   `json:"error,omitempty"`
+}
+
+type successBody struct {
+	Msg   string `json:"msg"`
+	RunID string `json:"runId"`
+}
+
+func abort(c *gin.Context, code int, body errorBody) {
+	if code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
+	c.AbortWithStatusJSON(code, body)
+}

@@ -1,0 +1,72 @@
+package webhookserver
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/hookflow/hookflow/internal/route"
+)
+
+// Default limits, as in the WebhookServer CRD.
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRequestTimeout = 30 * time.Second
+)
+
+// Limits bound the handling of one request.
+type Limits struct {
+	MaxBodyBytes   int64
+	RequestTimeout time.Duration
+}
+
+// Entry is a served webhook.
+type Entry struct {
+	ID     string
+	Route  *route.Route
+	Limits Limits
+}
+
+// Table maps webhook ids to entries. A Table is never changed once built.
+type Table struct {
+	byID       map[string]*Entry
+	maxTimeout time.Duration
+}
+
+// NewTable builds a table from entries; for a repeated id the first wins.
+func NewTable(entries []*Entry) *Table {
+	t := &Table{byID: make(map[string]*Entry, len(entries))}
+	for _, e := range entries {
+		if _, dup := t.byID[e.ID]; !dup {
+			t.byID[e.ID] = e
+			t.maxTimeout = max(t.maxTimeout, e.Limits.RequestTimeout)
+		}
+	}
+	return t
+}
+
+// Lookup returns the entry of an id, or nil.
+func (t *Table) Lookup(id string) *Entry { return t.byID[id] }
+
+// MaxRequestTimeout is the longest request timeout of the entries.
+func (t *Table) MaxRequestTimeout() time.Duration { return t.maxTimeout }
+
+// Len is the number of entries.
+func (t *Table) Len() int { return len(t.byID) }
+
+// Routes holds the current table; readers never wait for writers.
+type Routes struct {
+	current atomic.Pointer[Table]
+}
+
+// NewRoutes returns Routes holding an empty table.
+func NewRoutes() *Routes {
+	r := &Routes{}
+	r.current.Store(NewTable(nil))
+	return r
+}
+
+// Load returns the current table.
+func (r *Routes) Load() *Table { return r.current.Load() }
+
+// Store swaps in a new table.
+func (r *Routes) Store(t *Table) { r.current.Store(t) }

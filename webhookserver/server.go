@@ -1,0 +1,150 @@
+// Package webhookserver is the gin HTTP server that serves the webhooks of
+// Ready Workflows at /hooks/{id}.
+package webhookserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-logr/logr"
+	"github.com/google/uuid"
+
+	"github.com/hookflow/hookflow/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	// BindAddress is host:port to listen on.
+	BindAddress string
+	// Routes is the route table the server reads; RouteSync keeps it current.
+	Routes *Routes
+	// Records is where steps write.
+	Records store.RecordStore
+	// Log receives structured logs.
+	Log logr.Logger
+	// DrainDelay is how long the server keeps accepting requests after it
+	// was told to stop, with /readyz failing, so that load balancers take it
+	// out of rotation before it closes its listener.
+	DrainDelay time.Duration
+	// ShutdownTimeout bounds the wait for in-flight requests on shutdown;
+	// by default the longest request timeout of the routes, plus 5s.
+	ShutdownTimeout time.Duration
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+}
+
+// Server serves webhooks. It is a controller-runtime Runnable.
+type Server struct {
+	opts    Options
+	engine  *gin.Engine
+	ready   atomic.Bool
+	address atomic.Pointer[string]
+}
+
+// New builds a Server.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{opts: opts}
+	e := gin.New()
+	e.Use(s.recovery)
+	e.HandleMethodNotAllowed = false
+	e.Any("/hooks/:id", s.hook)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, errorBody{Msg: msgNotFound}) })
+	s.engine = e
+	return s
+}
+
+// Routes returns the route table the server reads.
+func (s *Server) Routes() *Routes { return s.opts.Routes }
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// SetReady marks the server ready: /readyz answers 200.
+func (s *Server) SetReady() { s.ready.Store(true) }
+
+// Addr is the address the server listens on, once started.
+func (s *Server) Addr() string {
+	if a := s.address.Load(); a != nil {
+		return *a
+	}
+	return ""
+}
+
+// NeedLeaderElection is false: every replica serves.
+func (s *Server) NeedLeaderElection() bool { return false }
+
+// Start serves until ctx is done, then stops accepting connections and
+// waits for in-flight requests, up to the shutdown timeout.
+func (s *Server) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.opts.BindAddress)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.opts.BindAddress, err)
+	}
+	addr := ln.Addr().String()
+	s.address.Store(&addr)
+	srv := &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.opts.Log.Info("Serving webhooks", "address", addr)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.ready.Store(false)
+	if s.opts.DrainDelay > 0 {
+		s.opts.Log.Info("Draining: still serving, not ready", "delay", s.opts.DrainDelay)
+		time.Sleep(s.opts.DrainDelay)
+	}
+	timeout := s.opts.ShutdownTimeout
+	if timeout == 0 {
+		timeout = max(DefaultRequestTimeout, s.opts.Routes.Load().MaxRequestTimeout()) + 5*time.Second
+	}
+	s.opts.Log.Info("Shutting down, finishing in-flight requests", "timeout", timeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// recovery turns a panic into a JSON 500 and a log line.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.opts.Log.Error(fmt.Errorf("panic: %v", r), "Request handler panicked", "path", c.FullPath())
+			abort(c, http.StatusInternalServerError, errorBody{Msg: msgInternal})
+		}
+	}()
+	c.Next()
+}
+
+func newRunID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
+}
