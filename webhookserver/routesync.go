@@ -164,7 +164,7 @@ func compileKey(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) st
 }
 
 func limitsOf(ws *v1alpha1.WebhookServer) Limits {
-	l := Limits{MaxBodyBytes: DefaultMaxBodyBytes, RequestTimeout: DefaultRequestTimeout}
+	l := Limits{MaxBodyBytes: v1alpha1.DefaultMaxBodyBytes, RequestTimeout: v1alpha1.DefaultRequestTimeout}
 	if ws == nil {
 		return l
 	}

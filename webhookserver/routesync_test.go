@@ -57,7 +57,7 @@ func TestBuildServesOnlyReadyWorkflowsAtTheirGeneration(t *testing.T) {
 		t.Errorf("served %v, want only id-ready", got)
 	}
 	e := table.Lookup("id-ready")
-	if e.Limits.MaxBodyBytes != DefaultMaxBodyBytes || e.Limits.RequestTimeout != DefaultRequestTimeout {
+	if e.Limits.MaxBodyBytes != v1alpha1.DefaultMaxBodyBytes || e.Limits.RequestTimeout != v1alpha1.DefaultRequestTimeout {
 		t.Errorf("limits without a WebhookServer = %+v, want the defaults", e.Limits)
 	}
 }

@@ -7,12 +7,6 @@ import (
 	"github.com/hookflow/hookflow/internal/route"
 )
 
-// Default limits, as in the WebhookServer CRD.
-const (
-	DefaultMaxBodyBytes   = 1 << 20
-	DefaultRequestTimeout = 30 * time.Second
-)
-
 // Limits bound the handling of one request.
 type Limits struct {
 	MaxBodyBytes   int64

@@ -15,6 +15,7 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/google/uuid"
 
+	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/store"
 )
 
@@ -116,7 +117,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	timeout := s.opts.ShutdownTimeout
 	if timeout == 0 {
-		timeout = max(DefaultRequestTimeout, s.opts.Routes.Load().MaxRequestTimeout()) + 5*time.Second
+		timeout = max(v1alpha1.DefaultRequestTimeout, s.opts.Routes.Load().MaxRequestTimeout()) + 5*time.Second
 	}
 	s.opts.Log.Info("Shutting down, finishing in-flight requests", "timeout", timeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)

@@ -1,8 +1,16 @@
 package v1alpha1
 
 import (
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Defaults of ServerLimits, as in the CRD.
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRequestTimeout = 30 * time.Second
 )
 
 // WebhookServerSpec describes a deployment of the hookflow webhook server.

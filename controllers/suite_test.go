@@ -1,0 +1,182 @@
+package controllers_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/rand"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/controllers"
+	"github.com/hookflow/hookflow/internal/scheme"
+	"github.com/hookflow/hookflow/internal/testenv"
+	"github.com/hookflow/hookflow/webhookserver"
+)
+
+const serverImage = "registry.example.com/hookflow:test"
+
+// k8s talks to the API server directly, not through the manager's cache.
+var k8s client.Client
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.Level(zapLevel()))))
+	env, err := testenv.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer env.Stop()
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+		Scheme:                 scheme.New(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Client:                 client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := controllers.SetupAll(ctx, mgr, controllers.Options{ServerImage: serverImage}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	go func() {
+		if err := mgr.Start(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "manager:", err)
+		}
+	}()
+	if k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// zapLevel keeps test output quiet unless HOOKFLOW_TEST_LOG is set.
+func zapLevel() int8 {
+	if os.Getenv("HOOKFLOW_TEST_LOG") != "" {
+		return -1
+	}
+	return 2 // errors only
+}
+
+// newNamespace creates a namespace for one test.
+func newNamespace(t *testing.T) string {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "t-" + rand.String(8)}}
+	if err := k8s.Create(context.Background(), ns); err != nil {
+		t.Fatal(err)
+	}
+	return ns.Name
+}
+
+func create(t *testing.T, objs ...client.Object) {
+	t.Helper()
+	for _, o := range objs {
+		if err := k8s.Create(context.Background(), o); err != nil {
+			t.Fatalf("create %T %s: %v", o, o.GetName(), err)
+		}
+	}
+}
+
+// eventually polls cond every 20ms for up to 20s; it fails the test with
+// the last reason cond gave.
+func eventually(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var why string
+	for time.Now().Before(deadline) {
+		var ok bool
+		if ok, why = cond(); ok {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s: timed out; last state: %s", what, why)
+}
+
+type conditioned interface {
+	client.Object
+	GetConditions() []metav1.Condition
+}
+
+// waitCondition waits until obj has a condition of that type with that
+// status and reason at obj's current generation, and returns the object.
+func waitCondition[T conditioned](t *testing.T, obj T, typ string, status metav1.ConditionStatus, reason string) T {
+	t.Helper()
+	key := client.ObjectKeyFromObject(obj)
+	eventually(t, fmt.Sprintf("%T %s %s=%s (%s)", obj, key, typ, status, reason), func() (bool, string) {
+		if err := k8s.Get(context.Background(), key, obj); err != nil {
+			return false, err.Error()
+		}
+		c := meta.FindStatusCondition(obj.GetConditions(), typ)
+		if c == nil {
+			return false, "no condition"
+		}
+		state := fmt.Sprintf("%s reason=%s gen=%d/%d: %s", c.Status, c.Reason, c.ObservedGeneration, obj.GetGeneration(), c.Message)
+		return c.Status == status && c.Reason == reason && c.ObservedGeneration == obj.GetGeneration(), state
+	})
+	return obj
+}
+
+// fixtures
+
+func webhookServer(ns string) *v1alpha1.WebhookServer {
+	return &v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "default"}}
+}
+
+func ordersSheet(ns string) *v1alpha1.Worksheet {
+	return &v1alpha1.Worksheet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "orders"},
+		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{
+			{Name: "order_id", Type: v1alpha1.FieldText, Required: true, Unique: true},
+			{Name: "amount", Type: v1alpha1.FieldNumber},
+			{Name: "email", Type: v1alpha1.FieldEmail},
+		}},
+	}
+}
+
+func orderWorkflow(ns, name string) *v1alpha1.Workflow {
+	return &v1alpha1.Workflow{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: v1alpha1.WorkflowSpec{
+			Trigger: v1alpha1.Trigger{Webhook: v1alpha1.WebhookTrigger{
+				Sample: v1alpha1.Sample{
+					Source: v1alpha1.SampleJSON,
+					JSON:   `{"order_id":"A-1001","amount":129.5,"customer":{"email":"ada@example.com"}}`,
+				},
+				Parameters: []v1alpha1.ParameterOverride{{Name: "order_id", Required: ptrTo(true)}},
+			}},
+			Steps: []v1alpha1.Step{{
+				Name: "save",
+				CreateRecord: &v1alpha1.CreateRecordAction{
+					Worksheet: "orders",
+					Fields: map[string]string{
+						"order_id": "params.order_id",
+						"amount":   "params.amount",
+						"email":    "params.customer.email",
+					},
+				},
+			}},
+		},
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

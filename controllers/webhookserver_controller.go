@@ -1,0 +1,248 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/serverresources"
+)
+
+// WebhookServer condition reasons.
+const (
+	ReasonLocalServer     = "LocalServer"
+	ReasonReplicasPending = "ReplicasNotReady"
+	ReasonScaledToZero    = "ScaledToZero"
+)
+
+// fieldOwner is the server-side apply manager of the objects the controller owns.
+const fieldOwner = client.FieldOwner("hookflow")
+
+// WebhookServerReconciler deploys the webhook server of each WebhookServer
+// and reports its URL, ready replicas and routes.
+type WebhookServerReconciler struct {
+	client.Client
+	Recorder recorder.EventRecorder
+	// URLs resolves the base URL; with URLs.Local set nothing is deployed,
+	// as the local development server serves every Workflow.
+	URLs ServerURLs
+	// ServerImage is used when spec.image is empty.
+	ServerImage string
+}
+
+// +kubebuilder:rbac:groups=hookflow.dev,resources=webhookservers,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=webhookservers/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=webhookservers/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=services;serviceaccounts,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=ingresses,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles;rolebindings,verbs=get;list;watch;create;update;patch;delete
+//
+// The server Role grants these; the API server lets the manager create it
+// only if the manager holds them too.
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="";events.k8s.io,resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords,verbs=create;get;list;patch;watch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords/status,verbs=update;patch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns,verbs=create;delete;get;list;patch;update;watch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns/status,verbs=update;patch
+
+// Reconcile adds the finalizer, applies the server's objects and writes the
+// status in one deferred patch.
+func (r *WebhookServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	ws := &v1alpha1.WebhookServer{}
+	if err := r.Get(ctx, req.NamespacedName, ws); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !ws.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, r.finalize(ctx, ws)
+	}
+	before := ws.DeepCopy()
+	defer func() {
+		recordReadiness(r.Recorder, before, ws)
+		if err := patchObject(ctx, r.Client, before, ws); err != nil {
+			retErr = kerrors.NewAggregate([]error{retErr, err})
+		}
+	}()
+	controllerutil.AddFinalizer(ws, v1alpha1.Finalizer)
+	err := r.reconcile(ctx, ws)
+	ws.Status.ObservedGeneration = ws.Generation
+	return ctrl.Result{}, err
+}
+
+func (r *WebhookServerReconciler) reconcile(ctx context.Context, ws *v1alpha1.WebhookServer) error {
+	ws.Status.URL = r.URLs.BaseURL(ws)
+	routes, err := r.countRoutes(ctx, ws)
+	if err != nil {
+		return err
+	}
+	ws.Status.Routes = routes
+
+	if r.URLs.Local != "" {
+		markReady(ws, ReasonLocalServer, "Served by the local development server at "+r.URLs.Local)
+		return nil
+	}
+	deploy, err := r.applyObjects(ctx, ws)
+	if err != nil {
+		markNotReady(ws, "ApplyFailed", err.Error(), false)
+		return err
+	}
+	ws.Status.ReadyReplicas = deploy.Status.ReadyReplicas
+	want := serverresources.Replicas(ws)
+	switch {
+	case want == 0:
+		markNotReady(ws, ReasonScaledToZero, "spec.replicas is 0: nothing serves the webhooks", false)
+	case deploy.Status.ReadyReplicas == 0 || deploy.Status.ObservedGeneration < deploy.Generation:
+		markNotReady(ws, ReasonReplicasPending, fmt.Sprintf("%d/%d replicas ready", deploy.Status.ReadyReplicas, want), false)
+	default:
+		markReady(ws, ReasonSucceeded, fmt.Sprintf("%d/%d replicas ready, serving %s", deploy.Status.ReadyReplicas, want, ws.Status.URL))
+	}
+	return nil
+}
+
+// applyObjects applies the server's objects with server-side apply, deletes
+// the optional ones no longer wanted, and returns the Deployment as applied.
+func (r *WebhookServerReconciler) applyObjects(ctx context.Context, ws *v1alpha1.WebhookServer) (*appsv1.Deployment, error) {
+	deploy := serverresources.Deployment(ws, serverresources.Options{Image: r.ServerImage})
+	wanted := []client.Object{
+		serverresources.ServiceAccount(ws),
+		serverresources.Role(ws),
+		serverresources.RoleBinding(ws),
+		serverresources.Service(ws),
+		deploy,
+	}
+	if pdb := serverresources.PodDisruptionBudget(ws); pdb != nil {
+		wanted = append(wanted, pdb)
+	} else if err := r.deleteOwned(ctx, ws, &policyv1.PodDisruptionBudget{}); err != nil {
+		return nil, err
+	}
+	if ing := serverresources.Ingress(ws); ing != nil {
+		wanted = append(wanted, ing)
+	} else if err := r.deleteOwned(ctx, ws, &networkingv1.Ingress{}); err != nil {
+		return nil, err
+	}
+	for _, obj := range wanted {
+		if err := r.apply(ctx, ws, obj); err != nil {
+			return nil, err
+		}
+	}
+	return deploy, nil
+}
+
+// apply server-side applies obj, owned by ws; obj is updated with the answer.
+func (r *WebhookServerReconciler) apply(ctx context.Context, ws *v1alpha1.WebhookServer, obj client.Object) error {
+	gvk, err := apiutil.GVKForObject(obj, r.Scheme())
+	if err != nil {
+		return err
+	}
+	if err := controllerutil.SetControllerReference(ws, obj, r.Scheme()); err != nil {
+		return fmt.Errorf("own %s: %w", gvk.Kind, err)
+	}
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return fmt.Errorf("convert %s: %w", gvk.Kind, err)
+	}
+	u := &unstructured.Unstructured{Object: content}
+	u.SetGroupVersionKind(gvk)
+	unstructured.RemoveNestedField(u.Object, "status")
+	unstructured.RemoveNestedField(u.Object, "metadata", "creationTimestamp")
+	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), fieldOwner, client.ForceOwnership); err != nil {
+		return fmt.Errorf("apply %s %s: %w", gvk.Kind, obj.GetName(), err)
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj); err != nil {
+		return fmt.Errorf("read applied %s: %w", gvk.Kind, err)
+	}
+	return nil
+}
+
+// deleteOwned deletes the object of the server's name and obj's kind if ws owns it.
+func (r *WebhookServerReconciler) deleteOwned(ctx context.Context, ws *v1alpha1.WebhookServer, obj client.Object) error {
+	key := client.ObjectKey{Namespace: ws.Namespace, Name: serverresources.ObjectName(ws)}
+	if err := r.Get(ctx, key, obj); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	if !metav1.IsControlledBy(obj, ws) {
+		return nil
+	}
+	if err := r.Delete(ctx, obj); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete %T %s: %w", obj, key.Name, err)
+	}
+	return nil
+}
+
+// countRoutes counts the Workflows bound to ws that are Ready at their
+// current generation.
+func (r *WebhookServerReconciler) countRoutes(ctx context.Context, ws *v1alpha1.WebhookServer) (int32, error) {
+	var wfs v1alpha1.WorkflowList
+	if err := r.List(ctx, &wfs, client.InNamespace(ws.Namespace), client.MatchingFields{IndexServer: ws.Name}); err != nil {
+		return 0, fmt.Errorf("list Workflows: %w", err)
+	}
+	var n int32
+	for i := range wfs.Items {
+		wf := &wfs.Items[i]
+		if c := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition); c != nil &&
+			c.Status == metav1.ConditionTrue && c.ObservedGeneration == wf.Generation {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (r *WebhookServerReconciler) finalize(ctx context.Context, ws *v1alpha1.WebhookServer) error {
+	if !controllerutil.ContainsFinalizer(ws, v1alpha1.Finalizer) {
+		return nil
+	}
+	before := ws.DeepCopy()
+	controllerutil.RemoveFinalizer(ws, v1alpha1.Finalizer)
+	if err := r.Patch(ctx, ws, client.MergeFrom(before)); err != nil {
+		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
+	}
+	r.Recorder.Eventf(ws, nil, "Normal", "Deleted", "Delete", "WebhookServer deleted; its Deployment and Service are garbage-collected")
+	return nil
+}
+
+// SetupWithManager registers the controller. SetupIndexes must run first.
+func (r *WebhookServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	b := ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.WebhookServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// Any change of a bound Workflow's readiness changes status.routes.
+		Watches(&v1alpha1.Workflow{}, handler.EnqueueRequestsFromMapFunc(workflowServer)).
+		Named("webhookserver")
+	if r.URLs.Local == "" {
+		b = b.Owns(&appsv1.Deployment{}).
+			Owns(&corev1.Service{}).
+			Owns(&corev1.ServiceAccount{}).
+			Owns(&rbacv1.Role{}).
+			Owns(&rbacv1.RoleBinding{}).
+			Owns(&policyv1.PodDisruptionBudget{}).
+			Owns(&networkingv1.Ingress{})
+	}
+	return b.Complete(r)
+}
+
+func workflowServer(_ context.Context, o client.Object) []reconcile.Request {
+	wf := o.(*v1alpha1.Workflow)
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: wf.Namespace, Name: wf.ServerName()}}}
+}

@@ -1,0 +1,257 @@
+package controllers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/webhookid"
+)
+
+func TestWorkflowBecomesReadyWithIDURLAndParameters(t *testing.T) {
+	ns := newNamespace(t)
+	create(t, webhookServer(ns), ordersSheet(ns), orderWorkflow(ns, "orders-hook"))
+
+	wf := waitCondition(t, &v1alpha1.Workflow{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "orders-hook"}},
+		v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+
+	id := webhookid.Derive(nil, ns, "orders-hook")
+	if wf.Status.WebhookID != id {
+		t.Errorf("webhookID = %q, want %q", wf.Status.WebhookID, id)
+	}
+	if got := wf.Labels[v1alpha1.WebhookIDLabel]; got != id {
+		t.Errorf("label %s = %q, want %q", v1alpha1.WebhookIDLabel, got, id)
+	}
+	wantURL := "http://default-hookflow." + ns + ".svc/hooks/" + id
+	if wf.Status.WebhookURL != wantURL {
+		t.Errorf("webhookURL = %q, want %q", wf.Status.WebhookURL, wantURL)
+	}
+	if wf.Status.ObservedGeneration != wf.Generation {
+		t.Errorf("observedGeneration = %d, want %d", wf.Status.ObservedGeneration, wf.Generation)
+	}
+	if !strings.Contains(strings.Join(wf.Finalizers, ","), v1alpha1.Finalizer) {
+		t.Errorf("finalizers = %v, want %s", wf.Finalizers, v1alpha1.Finalizer)
+	}
+	want := []v1alpha1.ParameterStatus{
+		{Name: "amount", Path: "amount", Type: v1alpha1.ParameterNumber},
+		{Name: "customer.email", Path: "customer.email", Type: v1alpha1.ParameterString},
+		{Name: "order_id", Path: "order_id", Type: v1alpha1.ParameterString, Required: true},
+	}
+	if len(wf.Status.Parameters) != len(want) {
+		t.Fatalf("parameters = %+v, want %+v", wf.Status.Parameters, want)
+	}
+	for i := range want {
+		if wf.Status.Parameters[i] != want[i] {
+			t.Errorf("parameter %d = %+v, want %+v", i, wf.Status.Parameters[i], want[i])
+		}
+	}
+
+	// The label finds the Workflow from its URL.
+	var found v1alpha1.WorkflowList
+	if err := k8s.List(context.Background(), &found, client.MatchingLabels{v1alpha1.WebhookIDLabel: id}); err != nil {
+		t.Fatal(err)
+	}
+	if len(found.Items) != 1 || found.Items[0].Name != "orders-hook" {
+		t.Errorf("list by webhook id label found %d Workflows", len(found.Items))
+	}
+}
+
+func TestWorkflowWithFixedID(t *testing.T) {
+	ns := newNamespace(t)
+	wf := orderWorkflow(ns, "fixed")
+	wf.Spec.Trigger.Webhook.ID = "shop-orders-" + ns
+	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+	if wf.Status.WebhookID != "shop-orders-"+ns || wf.Labels[v1alpha1.WebhookIDLabel] != "shop-orders-"+ns {
+		t.Errorf("id = %q, label = %q", wf.Status.WebhookID, wf.Labels[v1alpha1.WebhookIDLabel])
+	}
+}
+
+func TestWorkflowWithBadSpecIsNotReady(t *testing.T) {
+	cases := []struct {
+		name    string
+		edit    func(*v1alpha1.Workflow)
+		reason  string
+		stalled bool
+		message []string
+	}{{
+		name:    "mapping to a field the worksheet lacks",
+		edit:    func(wf *v1alpha1.Workflow) { wf.Spec.Steps[0].CreateRecord.Fields["amont"] = "params.amount" },
+		reason:  "InvalidSpec",
+		stalled: true,
+		message: []string{"spec.steps[0].createRecord.fields[amont]", "worksheet orders has no field amont"},
+	}, {
+		name:    "expression reading a parameter the sample lacks",
+		edit:    func(wf *v1alpha1.Workflow) { wf.Spec.Steps[0].CreateRecord.Fields["amount"] = "params.total" },
+		reason:  "InvalidSpec",
+		stalled: true,
+		message: []string{"spec.steps[0].createRecord.fields[amount]", "total"},
+	}, {
+		name:    "expression of the wrong type",
+		edit:    func(wf *v1alpha1.Workflow) { wf.Spec.Steps[0].CreateRecord.Fields["amount"] = "params.customer.email" },
+		reason:  "InvalidSpec",
+		stalled: true,
+		message: []string{"spec.steps[0].createRecord.fields[amount]"},
+	}, {
+		name:    "required worksheet field without a mapping",
+		edit:    func(wf *v1alpha1.Workflow) { delete(wf.Spec.Steps[0].CreateRecord.Fields, "order_id") },
+		reason:  "InvalidSpec",
+		stalled: true,
+		message: []string{"spec.steps[0].createRecord.fields[order_id]", "required"},
+	}, {
+		name:    "sample that is not a JSON object",
+		edit:    func(wf *v1alpha1.Workflow) { wf.Spec.Trigger.Webhook.Sample.JSON = `[1,2]` },
+		reason:  "InvalidSpec",
+		stalled: true,
+		message: []string{"spec.trigger.webhook.sample.json"},
+	}, {
+		name: "security, which this version cannot enforce yet",
+		edit: func(wf *v1alpha1.Workflow) {
+			wf.Spec.Trigger.Webhook.Security = &v1alpha1.WebhookSecurity{IPWhitelist: []string{"10.0.0.1"}}
+		},
+		reason:  "Unsupported",
+		stalled: true,
+		message: []string{"spec.trigger.webhook.security", "not supported yet"},
+	}, {
+		name:    "unknown worksheet",
+		edit:    func(wf *v1alpha1.Workflow) { wf.Spec.Steps[0].CreateRecord.Worksheet = "invoices" },
+		reason:  "WorksheetNotFound",
+		stalled: false,
+		message: []string{"spec.steps[0].createRecord.worksheet", "invoices"},
+	}}
+	ns := newNamespace(t)
+	create(t, webhookServer(ns), ordersSheet(ns))
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			wf := orderWorkflow(ns, "bad-"+string(rune('a'+i)))
+			tc.edit(wf)
+			create(t, wf)
+			wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, tc.reason)
+			msg := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition).Message
+			for _, part := range tc.message {
+				if !strings.Contains(msg, part) {
+					t.Errorf("message %q does not name %q", msg, part)
+				}
+			}
+			if got := meta.IsStatusConditionTrue(wf.Status.Conditions, v1alpha1.StalledCondition); got != tc.stalled {
+				t.Errorf("Stalled = %v, want %v", got, tc.stalled)
+			}
+			if len(wf.Status.Parameters) != 0 {
+				t.Errorf("a Workflow that does not compile reports parameters: %+v", wf.Status.Parameters)
+			}
+			if wf.Status.WebhookID == "" {
+				t.Error("webhookID is not reported")
+			}
+			waitEvent(t, wf, tc.reason)
+		})
+	}
+}
+
+func TestWorkflowRecoversWhenTheWorksheetAppears(t *testing.T) {
+	ns := newNamespace(t)
+	wf := orderWorkflow(ns, "early")
+	create(t, webhookServer(ns), wf)
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "WorksheetNotFound")
+	create(t, ordersSheet(ns))
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+
+	// A Worksheet change that breaks the mapping makes it not Ready again.
+	sheet := ordersSheet(ns)
+	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(sheet), sheet); err != nil {
+		t.Fatal(err)
+	}
+	sheet.Spec.Fields = sheet.Spec.Fields[:2] // drops email
+	if err := k8s.Update(context.Background(), sheet); err != nil {
+		t.Fatal(err)
+	}
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "InvalidSpec")
+}
+
+func TestWorkflowWithoutItsServer(t *testing.T) {
+	ns := newNamespace(t)
+	wf := orderWorkflow(ns, "lonely")
+	create(t, ordersSheet(ns), wf)
+	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "WebhookServerNotFound")
+	if wf.Status.WebhookURL != "" {
+		t.Errorf("webhookURL = %q without a server", wf.Status.WebhookURL)
+	}
+	create(t, webhookServer(ns))
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+}
+
+func TestDisabledWorkflow(t *testing.T) {
+	ns := newNamespace(t)
+	wf := orderWorkflow(ns, "off")
+	wf.Spec.Enabled = ptrTo(false)
+	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "Disabled")
+	if len(wf.Status.Parameters) == 0 {
+		t.Error("a disabled Workflow is still validated and reports its parameters")
+	}
+	wf.Spec.Enabled = ptrTo(true)
+	if err := k8s.Update(context.Background(), wf); err != nil {
+		t.Fatal(err)
+	}
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+}
+
+func TestWebhookIDConflictOldestWins(t *testing.T) {
+	ns := newNamespace(t)
+	create(t, webhookServer(ns), ordersSheet(ns))
+	first := orderWorkflow(ns, "first")
+	first.Spec.Trigger.Webhook.ID = "same-id-" + ns
+	create(t, first)
+	waitCondition(t, first, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+
+	second := orderWorkflow(ns, "second")
+	second.Spec.Trigger.Webhook.ID = "same-id-" + ns
+	create(t, second)
+	second = waitCondition(t, second, v1alpha1.ReadyCondition, metav1.ConditionFalse, "WebhookIDConflict")
+	if msg := meta.FindStatusCondition(second.Status.Conditions, v1alpha1.ReadyCondition).Message; !strings.Contains(msg, ns+"/first") {
+		t.Errorf("message %q does not name the holder", msg)
+	}
+	waitCondition(t, first, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+
+	if err := k8s.Delete(context.Background(), first); err != nil {
+		t.Fatal(err)
+	}
+	waitCondition(t, second, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+}
+
+func TestWorkflowDeletionRemovesTheFinalizer(t *testing.T) {
+	ns := newNamespace(t)
+	wf := orderWorkflow(ns, "gone")
+	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+	if err := k8s.Delete(context.Background(), wf); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Workflow deleted", func() (bool, string) {
+		err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf)
+		return apierrors.IsNotFound(err), "still there"
+	})
+}
+
+// waitEvent waits for an event about obj with that reason.
+func waitEvent(t *testing.T, obj client.Object, reason string) {
+	t.Helper()
+	eventually(t, "event "+reason, func() (bool, string) {
+		var events eventsv1.EventList
+		if err := k8s.List(context.Background(), &events, client.InNamespace(obj.GetNamespace())); err != nil {
+			return false, err.Error()
+		}
+		for _, e := range events.Items {
+			if e.Regarding.UID == obj.GetUID() && e.Reason == reason {
+				return true, ""
+			}
+		}
+		return false, "no such event"
+	})
+}

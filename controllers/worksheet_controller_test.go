@@ -1,0 +1,67 @@
+package controllers_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+)
+
+func TestWorksheetIsReadyAndCountsItsRecords(t *testing.T) {
+	ns := newNamespace(t)
+	sheet := ordersSheet(ns)
+	create(t, sheet)
+	sheet = waitCondition(t, sheet, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+	if sheet.Status.Records != 0 || sheet.Status.ObservedGeneration != sheet.Generation {
+		t.Errorf("status = %+v", sheet.Status)
+	}
+	record := func(name, worksheet string) *v1alpha1.WorksheetRecord {
+		return &v1alpha1.WorksheetRecord{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{v1alpha1.WorksheetLabel: worksheet}},
+			Spec:       v1alpha1.WorksheetRecordSpec{Worksheet: worksheet},
+		}
+	}
+	create(t, record("r1", "orders"), record("r2", "orders"), record("other", "invoices"))
+	waitRecords := func(want int64) {
+		t.Helper()
+		eventually(t, fmt.Sprintf("records = %d", want), func() (bool, string) {
+			if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(sheet), sheet); err != nil {
+				return false, err.Error()
+			}
+			return sheet.Status.Records == want, fmt.Sprintf("records: %d", sheet.Status.Records)
+		})
+	}
+	waitRecords(2)
+	if err := k8s.Delete(context.Background(), record("r1", "orders")); err != nil {
+		t.Fatal(err)
+	}
+	waitRecords(1)
+}
+
+func TestWorksheetSchemaRules(t *testing.T) {
+	ns := newNamespace(t)
+	cases := map[string][]v1alpha1.WorksheetField{
+		"two unique fields":          {{Name: "a", Type: v1alpha1.FieldText, Unique: true}, {Name: "b", Type: v1alpha1.FieldText, Unique: true}},
+		"select without options":     {{Name: "a", Type: v1alpha1.FieldSelect}},
+		"options on a text field":    {{Name: "a", Type: v1alpha1.FieldText, Options: []string{"x"}}},
+		"unique JSON":                {{Name: "a", Type: v1alpha1.FieldJSON, Unique: true}},
+		"field name with upper case": {{Name: "Amount", Type: v1alpha1.FieldNumber}},
+		"same field twice":           {{Name: "a", Type: v1alpha1.FieldText}, {Name: "a", Type: v1alpha1.FieldNumber}},
+		"unknown type":               {{Name: "a", Type: "Money"}},
+	}
+	i := 0
+	for name, fields := range cases {
+		i++
+		sheet := &v1alpha1.Worksheet{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("s%d", i)},
+			Spec:       v1alpha1.WorksheetSpec{Fields: fields},
+		}
+		if err := k8s.Create(context.Background(), sheet); err == nil {
+			t.Errorf("%s: accepted by the API server", name)
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package serverresources
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+)
+
+// ServiceAccount returns the identity of the server pods of ws.
+func ServiceAccount(ws *v1alpha1.WebhookServer) *corev1.ServiceAccount {
+	return &corev1.ServiceAccount{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: objectMeta(ws),
+	}
+}
+
+// Role returns the namespaced Role of the server pods of ws: what the server
+// reads into its cache and what it writes, in the namespace of ws only.
+// Secrets are read-only; nothing is granted cluster-wide.
+func Role(ws *v1alpha1.WebhookServer) *rbacv1.Role {
+	return &rbacv1.Role{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
+		ObjectMeta: objectMeta(ws),
+		Rules:      serverRules(),
+	}
+}
+
+// RoleBinding returns the binding of Role(ws) to ServiceAccount(ws).
+func RoleBinding(ws *v1alpha1.WebhookServer) *rbacv1.RoleBinding {
+	return &rbacv1.RoleBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+		ObjectMeta: objectMeta(ws),
+		RoleRef: rbacv1.RoleRef{
+			APIGroup: rbacv1.GroupName,
+			Kind:     "Role",
+			Name:     ObjectName(ws),
+		},
+		Subjects: []rbacv1.Subject{{
+			Kind:      rbacv1.ServiceAccountKind,
+			Name:      ObjectName(ws),
+			Namespace: ws.Namespace,
+		}},
+	}
+}
+
+// serverRules are the permissions of `hookflow server`.
+func serverRules() []rbacv1.PolicyRule {
+	group := v1alpha1.GroupVersion.Group
+	return []rbacv1.PolicyRule{
+		{
+			// The cache: the definitions the route table is built from.
+			APIGroups: []string{group},
+			Resources: []string{"webhookservers", "workflows", "worksheets"},
+			Verbs:     []string{"get", "list", "watch"},
+		},
+		{
+			// Credentials of appAuth, signatures and stores: read-only.
+			APIGroups: []string{""},
+			Resources: []string{"secrets"},
+			Verbs:     []string{"get", "list", "watch"},
+		},
+		{
+			// The CustomResource record store.
+			APIGroups: []string{group},
+			Resources: []string{"worksheetrecords"},
+			Verbs:     []string{"create", "get", "list", "patch"},
+		},
+		{
+			APIGroups: []string{group},
+			Resources: []string{"worksheetrecords/status"},
+			Verbs:     []string{"patch", "update"},
+		},
+		{
+			// The CustomResource run store; OnReceipt runs left by a dead pod
+			// are found by watching and finished by another.
+			APIGroups: []string{group},
+			Resources: []string{"workflowruns"},
+			Verbs:     []string{"create", "delete", "get", "list", "patch", "update", "watch"},
+		},
+		{
+			APIGroups: []string{group},
+			Resources: []string{"workflowruns/status"},
+			Verbs:     []string{"patch", "update"},
+		},
+		{
+			// Events, through either the core or the events.k8s.io recorder.
+			APIGroups: []string{"", "events.k8s.io"},
+			Resources: []string{"events"},
+			Verbs:     []string{"create", "patch"},
+		},
+	}
+}
