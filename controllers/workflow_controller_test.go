@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -254,4 +255,32 @@ func waitEvent(t *testing.T, obj client.Object, reason string) {
 		}
 		return false, "no such event"
 	})
+}
+
+// TestReadyIsAnnouncedOnce checks that becoming Ready emits one event, not
+// one per reconcile that the Workflow's own label and finalizer cause.
+func TestReadyIsAnnouncedOnce(t *testing.T) {
+	ns := newNamespace(t)
+	wf := orderWorkflow(ns, "once")
+	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+	waitEvent(t, wf, "Succeeded")
+	// Let any further reconcile happen before counting.
+	time.Sleep(time.Second)
+	var events eventsv1.EventList
+	if err := k8s.List(context.Background(), &events, client.InNamespace(ns)); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range events.Items {
+		if e.Regarding.UID == wf.UID && e.Reason == "Succeeded" {
+			n++
+			if e.Series != nil {
+				n += int(e.Series.Count) - 1
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d Succeeded events, want 1", n)
+	}
 }
