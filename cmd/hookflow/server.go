@@ -1,0 +1,64 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/hookflow/hookflow/internal/scheme"
+	"github.com/hookflow/hookflow/webhookserver"
+)
+
+func runServer(args []string) error {
+	var (
+		common     commonFlags
+		namespace  string
+		serverName string
+		bindAddr   string
+		drainDelay time.Duration
+	)
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	common.bind(fs)
+	fs.StringVar(&namespace, "namespace", os.Getenv("POD_NAMESPACE"), "Namespace whose Workflows are served (default $POD_NAMESPACE).")
+	fs.StringVar(&serverName, "webhook-server", "", "Serve only the Workflows bound to this WebhookServer.")
+	fs.StringVar(&bindAddr, "bind-address", ":8080", "Address of /hooks/{id}, /healthz and /readyz.")
+	fs.DurationVar(&drainDelay, "drain-delay", 5*time.Second, "On SIGTERM, keep serving this long with /readyz failing before closing the listener.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if namespace == "" || serverName == "" {
+		return fmt.Errorf("--namespace and --webhook-server are required: a server serves the Workflows of one WebhookServer")
+	}
+	cfg, err := common.setup()
+	if err != nil {
+		return err
+	}
+	// The server bounds its own shutdown by its routes' request timeouts; the
+	// pod's termination grace period bounds the whole.
+	noTimeout := time.Duration(-1)
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                  scheme.New(),
+		Metrics:                 metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress:  "0",
+		Cache:                   cache.Options{DefaultNamespaces: map[string]cache.Config{namespace: {}}},
+		Client:                  client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
+		GracefulShutdownTimeout: &noTimeout,
+	})
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	if _, err := webhookserver.AddToManager(mgr, webhookserver.Config{
+		BindAddress: bindAddr,
+		Scope:       webhookserver.Scope{Namespace: namespace, Server: serverName},
+		DrainDelay:  drainDelay,
+	}); err != nil {
+		return err
+	}
+	return mgr.Start(ctrl.SetupSignalHandler())
+}

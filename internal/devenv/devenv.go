@@ -1,0 +1,175 @@
+// Package devenv runs hookflow on a laptop: a local control plane (etcd and
+// kube-apiserver, through envtest), the CRDs, the controllers, one webhook
+// server serving every namespace, and the samples.
+package devenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-logr/logr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/hookflow/hookflow/controllers"
+	"github.com/hookflow/hookflow/internal/scheme"
+	"github.com/hookflow/hookflow/webhookserver"
+)
+
+// Options of a development environment.
+type Options struct {
+	// AssetsDir holds etcd, kube-apiserver and kubectl.
+	AssetsDir string
+	// CRDDir holds the CRD manifests.
+	CRDDir string
+	// SamplesDir holds the manifests applied once everything runs.
+	SamplesDir string
+	// StateDir receives the kubeconfig.
+	StateDir string
+	// BindAddress of the webhook server.
+	BindAddress string
+	// KubectlPath is printed in the hints.
+	KubectlPath string
+	// Out receives the summary; logs go to the logger.
+	Out io.Writer
+	Log logr.Logger
+}
+
+// Run starts everything, prints how to call the samples, and runs until ctx
+// is done; then it stops everything, control plane included.
+func Run(ctx context.Context, opts Options) (retErr error) {
+	if err := checkFree(opts.BindAddress); err != nil {
+		return err
+	}
+	baseURL := "http://" + opts.BindAddress
+	s := scheme.New()
+
+	opts.Log.Info("Starting the local control plane", "assets", opts.AssetsDir)
+	env := &envtest.Environment{
+		BinaryAssetsDirectory: opts.AssetsDir,
+		CRDDirectoryPaths:     []string{opts.CRDDir},
+		ErrorIfCRDPathMissing: true,
+		Scheme:                s,
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		return fmt.Errorf("start control plane (are the binaries in %s? run hack/control-plane.sh): %w", opts.AssetsDir, err)
+	}
+	defer func() {
+		opts.Log.Info("Stopping the local control plane")
+		if err := env.Stop(); err != nil {
+			retErr = errors.Join(retErr, fmt.Errorf("stop control plane: %w", err))
+		}
+	}()
+
+	kubeconfig, err := writeKubeconfig(env, opts.StateDir)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(kubeconfig)
+
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 s,
+		Logger:                 opts.Log,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Client:                 client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
+	})
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	mgrCtx, stopMgr := context.WithCancel(ctx)
+	defer stopMgr()
+	if err := controllers.SetupAll(mgrCtx, mgr, controllers.Options{URLs: controllers.ServerURLs{Local: baseURL}}); err != nil {
+		return err
+	}
+	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: opts.BindAddress})
+	if err != nil {
+		return err
+	}
+	mgrDone := make(chan error, 1)
+	go func() { mgrDone <- mgr.Start(mgrCtx) }()
+	// The manager stops before the control plane (deferred calls run last first).
+	defer func() {
+		stopMgr()
+		if err := <-mgrDone; err != nil {
+			retErr = errors.Join(retErr, err)
+		}
+	}()
+	if !mgr.GetCache().WaitForCacheSync(ctx) {
+		return errors.New("cache did not sync")
+	}
+
+	samples, err := applySamples(ctx, mgr.GetClient(), opts.SamplesDir)
+	if err != nil {
+		return err
+	}
+	served, err := waitServed(ctx, mgr.GetAPIReader(), srv, samples, 60*time.Second)
+	if err != nil {
+		return err
+	}
+	printSummary(opts.Out, summary{
+		kubeconfig: relative(kubeconfig),
+		kubectl:    opts.KubectlPath,
+		baseURL:    baseURL,
+		workflows:  served,
+	})
+
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(opts.Out, "\nStopping hookflow dev...")
+		return nil
+	case err := <-mgrDone:
+		mgrDone <- err // for the deferred stop
+		return fmt.Errorf("manager stopped: %w", err)
+	}
+}
+
+// checkFree fails early, and clearly, when the server's address is taken.
+func checkFree(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s is not free (is another `make dev` running?): %w", addr, err)
+	}
+	return ln.Close()
+}
+
+// writeKubeconfig writes an admin kubeconfig for the control plane to
+// dir/kubeconfig, readable by the user only.
+func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
+	user, err := env.AddUser(envtest.User{Name: "hookflow-dev", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", fmt.Errorf("create admin user: %w", err)
+	}
+	data, err := user.KubeConfig()
+	if err != nil {
+		return "", fmt.Errorf("build kubeconfig: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("write kubeconfig: %w", err)
+	}
+	return path, nil
+}
+
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil {
+		return rel
+	}
+	return path
+}

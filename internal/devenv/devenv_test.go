@@ -1,0 +1,153 @@
+package devenv_test
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+
+	"github.com/hookflow/hookflow/internal/devenv"
+	"github.com/hookflow/hookflow/internal/testenv"
+)
+
+// syncBuffer is written by Run and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDevServesTheSamples runs what `make dev` runs, on the repository's
+// samples, then does what its summary says: sends the sample with the printed
+// curl line's data to the printed URL, and lists the records with the printed
+// kubectl line.
+func TestDevServesTheSamples(t *testing.T) {
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		out, err := exec.Command(filepath.Join(root, "hack", "control-plane.sh")).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		assets = strings.TrimSpace(string(out))
+	}
+	addr := freeAddress(t)
+	state := t.TempDir()
+	var out syncBuffer
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- devenv.Run(ctx, devenv.Options{
+			AssetsDir:   assets,
+			CRDDir:      filepath.Join(root, "config", "crd", "bases"),
+			SamplesDir:  filepath.Join(root, "config", "samples"),
+			StateDir:    state,
+			BindAddress: addr,
+			KubectlPath: filepath.Join(assets, "kubectl"),
+			Out:         &out,
+			Log:         logr.Discard(),
+		})
+	}()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(state, "kubeconfig")); !os.IsNotExist(err) {
+			t.Errorf("kubeconfig left behind after stop: %v", err)
+		}
+		if err := checkFree(addr); err != nil {
+			t.Errorf("server address still taken after stop: %v", err)
+		}
+	}()
+
+	urlLine := regexp.MustCompile(`URL:\s+(http://\S+/hooks/[0-9a-f]{16})`)
+	deadline := time.Now().Add(2 * time.Minute)
+	for !urlLine.MatchString(out.String()) {
+		select {
+		case err := <-done:
+			t.Fatalf("Run ended before printing a URL: %v\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no URL printed:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	summary := out.String()
+	t.Log(summary)
+	url := urlLine.FindStringSubmatch(summary)[1]
+	if !strings.HasPrefix(url, "http://"+addr+"/hooks/") {
+		t.Errorf("URL %s is not on the local server %s", url, addr)
+	}
+
+	// The printed curl line carries the sample; send exactly its data.
+	call := regexp.MustCompile(`call:\s+curl -sS -H 'Content-Type: application/json' -d '([^']*)' '(\S+)'`).FindStringSubmatch(summary)
+	if call == nil || call[2] != url {
+		t.Fatalf("no curl line for %s in the summary", url)
+	}
+	resp, err := http.Post(call[2], "application/json", strings.NewReader(call[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the printed curl line's request answered %d", resp.StatusCode)
+	}
+
+	// The printed kubectl line lists the record with the sample's values.
+	records := regexp.MustCompile(`records:\s+(.+)`).FindStringSubmatch(summary)
+	if records == nil {
+		t.Fatal("no records line in the summary")
+	}
+	cmd := exec.Command("sh", "-c", records[1]+" -o jsonpath='{.items[*].spec.values.order_id}'")
+	listed, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v: %s", records[1], err, listed)
+	}
+	if string(listed) != "A-1001" {
+		t.Errorf("records listed: %q, want the sample's order A-1001", listed)
+	}
+}
+
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func checkFree(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return ln.Close()
+}

@@ -1,0 +1,174 @@
+package devenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/webhookserver"
+)
+
+const sampleNamespace = "default"
+
+// applySamples server-side applies every object of the YAML files in dir
+// (namespace "default" when a manifest names none) and returns the keys of
+// the Workflows among them.
+func applySamples(ctx context.Context, c client.Client, dir string) ([]client.ObjectKey, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var workflows []client.ObjectKey
+	for _, file := range files {
+		if filepath.Base(file) == "kustomization.yaml" {
+			continue
+		}
+		objs, err := readManifests(file)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range objs {
+			if u.GetNamespace() == "" {
+				u.SetNamespace(sampleNamespace)
+			}
+			if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner("hookflow-dev"), client.ForceOwnership); err != nil {
+				return nil, fmt.Errorf("apply %s %s from %s: %w", u.GetKind(), u.GetName(), file, err)
+			}
+			if u.GroupVersionKind() == v1alpha1.GroupVersion.WithKind("Workflow") {
+				workflows = append(workflows, client.ObjectKeyFromObject(u))
+			}
+		}
+	}
+	return workflows, nil
+}
+
+func readManifests(file string) ([]*unstructured.Unstructured, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	var objs []*unstructured.Unstructured
+	for {
+		u := &unstructured.Unstructured{}
+		if err := dec.Decode(&u.Object); err != nil {
+			if errors.Is(err, io.EOF) {
+				return objs, nil
+			}
+			return nil, fmt.Errorf("read %s: %w", file, err)
+		}
+		if len(u.Object) > 0 {
+			objs = append(objs, u)
+		}
+	}
+}
+
+// waitServed waits until each Workflow is Ready at its generation and in
+// the server's route table, and returns them. A Workflow that the controller
+// found unusable fails the wait at once, with its message.
+func waitServed(ctx context.Context, c client.Reader, srv *webhookserver.Server, keys []client.ObjectKey, timeout time.Duration) ([]*v1alpha1.Workflow, error) {
+	out := make([]*v1alpha1.Workflow, 0, len(keys))
+	for _, key := range keys {
+		wf := &v1alpha1.Workflow{}
+		err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+			if err := c.Get(ctx, key, wf); err != nil {
+				return false, err
+			}
+			ready := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition)
+			if ready == nil || ready.ObservedGeneration != wf.Generation {
+				return false, nil
+			}
+			if ready.Status != metav1.ConditionTrue {
+				if meta.IsStatusConditionTrue(wf.Status.Conditions, v1alpha1.StalledCondition) {
+					return false, fmt.Errorf("sample Workflow %s is not Ready: %s: %s", key, ready.Reason, ready.Message)
+				}
+				return false, nil
+			}
+			return srv.Routes().Load().Lookup(wf.Status.WebhookID) != nil, nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("wait for Workflow %s to be served: %w", key, err)
+		}
+		out = append(out, wf)
+	}
+	return out, nil
+}
+
+type summary struct {
+	kubeconfig string
+	kubectl    string
+	baseURL    string
+	workflows  []*v1alpha1.Workflow
+}
+
+// printSummary prints, for each sample Workflow, its URL, a curl line that
+// sends its sample, and the kubectl line that lists the records.
+func printSummary(w io.Writer, s summary) {
+	kubectl := s.kubectl + " --kubeconfig " + s.kubeconfig
+	fmt.Fprintf(w, "\nhookflow dev is running; Ctrl-C stops it.\n\n")
+	fmt.Fprintf(w, "  webhook server  %s\n", s.baseURL)
+	fmt.Fprintf(w, "  kubeconfig      %s\n", s.kubeconfig)
+	fmt.Fprintf(w, "  kubectl         %s\n", kubectl)
+	for _, wf := range s.workflows {
+		fmt.Fprintf(w, "\nWorkflow %s/%s\n", wf.Namespace, wf.Name)
+		fmt.Fprintf(w, "  URL:     %s\n", wf.Status.WebhookURL)
+		fmt.Fprintf(w, "  call:    %s\n", curlLine(wf))
+		fmt.Fprintf(w, "  records: %s get worksheetrecords -n %s\n", kubectl, wf.Namespace)
+	}
+	fmt.Fprintln(w)
+}
+
+// curlLine is a ready curl command that sends the Workflow's sample.
+func curlLine(wf *v1alpha1.Workflow) string {
+	hook := wf.Spec.Trigger.Webhook
+	post := len(hook.Methods) == 0
+	for _, m := range hook.Methods {
+		post = post || m == "POST"
+	}
+	url := wf.Status.WebhookURL
+	switch {
+	case hook.Sample.Source == v1alpha1.SampleKeyValue:
+		pairs := make([]string, 0, len(hook.Sample.KeyValues))
+		for _, kv := range hook.Sample.KeyValues {
+			pairs = append(pairs, "--data-urlencode "+shellQuote(kv.Name+"="+kv.Value))
+		}
+		if !post {
+			return "curl -sS -G " + strings.Join(pairs, " ") + " " + shellQuote(url)
+		}
+		return "curl -sS " + strings.Join(pairs, " ") + " " + shellQuote(url)
+	case post:
+		return "curl -sS -H 'Content-Type: application/json' -d " + shellQuote(compactJSON(hook.Sample.JSON)) + " " + shellQuote(url)
+	default:
+		return "curl -sS " + shellQuote(url)
+	}
+}
+
+func compactJSON(s string) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		return s
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
