@@ -32,12 +32,12 @@ func runManager(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if serverImage == "" {
+		return fmt.Errorf("--server-image (or $HOOKFLOW_SERVER_IMAGE) is required: the image of the webhook server pods")
+	}
 	cfg, err := common.setup()
 	if err != nil {
 		return err
-	}
-	if serverImage == "" {
-		return fmt.Errorf("--server-image (or $HOOKFLOW_SERVER_IMAGE) is required: the image of the webhook server pods")
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme.New(),

@@ -15,10 +15,16 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/hookflow/hookflow/internal/devenv"
 	"github.com/hookflow/hookflow/internal/testenv"
 )
+
+func TestMain(m *testing.M) {
+	ctrl.SetLogger(logr.Discard())
+	os.Exit(m.Run())
+}
 
 // syncBuffer is written by Run and read by the test.
 type syncBuffer struct {
