@@ -1,0 +1,104 @@
+# hookflow — see README.md. The two commands: `make dev` and `make test`.
+
+IMG ?= ghcr.io/hookflow/hookflow:dev
+GO ?= go
+CONTROLLER_GEN ?= $(GO) tool -modfile=hack/tools/go.mod controller-gen
+HELM ?= $(GO) run helm.sh/helm/v3/cmd/helm@v3.22.0
+KUSTOMIZE ?= $(GO) run sigs.k8s.io/kustomize/kustomize/v5@v5.8.1
+KUBECTL ?= bin/kubectl
+# Directory holding etcd, kube-apiserver and kubectl, built once by hack/control-plane.sh.
+CONTROL_PLANE = $(shell hack/control-plane.sh)
+
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: all
+all: build
+
+##@ General
+
+.PHONY: help
+help: ## Display this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+
+##@ The two commands
+
+.PHONY: dev
+dev: manifests control-plane ## Local control plane + CRDs + manager + webhook server on 127.0.0.1:8080 + samples.
+	$(GO) build -o bin/hookflow ./cmd/hookflow
+	bin/hookflow dev --assets "$(CONTROL_PLANE)" --crds config/crd/bases --samples config/samples --state .dev
+
+.PHONY: test
+test: manifests generate fmt vet control-plane ## Unit, envtest and end-to-end tests, fuzz seeds included.
+	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" $(GO) test ./... -count=1 -timeout 20m
+
+##@ Development
+
+.PHONY: manifests
+manifests: ## Generate CRDs and the manager ClusterRole, and copy them into the chart.
+	$(CONTROLLER_GEN) rbac:roleName=hookflow-manager crd paths="./..." output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	hack/sync-chart.sh
+
+.PHONY: generate
+generate: ## Generate DeepCopy methods.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
+
+.PHONY: fmt
+fmt: ## go fmt.
+	$(GO) fmt ./...
+
+.PHONY: vet
+vet: ## go vet.
+	$(GO) vet ./...
+
+.PHONY: control-plane
+control-plane: ## Build (once) etcd, kube-apiserver and kubectl; link kubectl to bin/kubectl.
+	@mkdir -p bin
+	@ln -sf "$(CONTROL_PLANE)/kubectl" $(KUBECTL)
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME (default 30s).
+	hack/fuzz.sh $(or $(FUZZTIME),30s)
+
+##@ Build
+
+.PHONY: build
+build: manifests generate fmt vet ## Build bin/hookflow.
+	$(GO) build -o bin/hookflow ./cmd/hookflow
+
+.PHONY: run
+run: manifests generate ## Run the manager against the current kubeconfig.
+	$(GO) run ./cmd/hookflow manager
+
+.PHONY: docker-build
+docker-build: ## Build the image (needs a Docker engine).
+	docker build -t $(IMG) .
+
+.PHONY: helm-lint
+helm-lint: manifests ## Lint and render the chart.
+	$(HELM) lint --strict charts/hookflow
+	$(HELM) template hookflow charts/hookflow >/dev/null
+
+##@ Deployment
+
+.PHONY: install
+install: manifests control-plane ## Install the CRDs into the current cluster.
+	$(KUBECTL) apply -f config/crd/bases
+
+.PHONY: uninstall
+uninstall: manifests control-plane ## Remove the CRDs from the current cluster.
+	$(KUBECTL) delete --ignore-not-found -f config/crd/bases
+
+.PHONY: deploy
+deploy: manifests control-plane ## Deploy the operator with kustomize (IMG=...).
+	cd config/manager && $(KUSTOMIZE) edit set image ghcr.io/hookflow/hookflow=$(IMG)
+	$(KUSTOMIZE) build config/default | $(KUBECTL) apply --server-side -f -
+
+.PHONY: undeploy
+undeploy: control-plane ## Remove the operator.
+	$(KUSTOMIZE) build config/default | $(KUBECTL) delete --ignore-not-found -f -
+
+.PHONY: build-installer
+build-installer: manifests ## Write dist/install.yaml, the whole operator in one file (IMG=...).
+	@mkdir -p dist
+	cd config/manager && $(KUSTOMIZE) edit set image ghcr.io/hookflow/hookflow=$(IMG)
+	$(KUSTOMIZE) build config/default > dist/install.yaml
