@@ -49,7 +49,7 @@ func Bind(ps []Parameter, doc payload.Document, rawBody []byte) Bound {
 			b.Invalid = append(b.Invalid, p.Path)
 			continue
 		}
-		setValue(b.Values, strings.Split(p.Path, "."), c)
+		payload.SetIfAbsent(b.Values, strings.Split(p.Path, "."), c)
 	}
 	b.Missing = sortedUnique(b.Missing)
 	b.Invalid = sortedUnique(b.Invalid)
@@ -107,29 +107,6 @@ func isEmpty(v any) bool {
 		return len(v) == 0 || v[0] == ""
 	default:
 		return false
-	}
-}
-
-// setValue sets v at segs under m, creating objects on the way. Where the
-// parameters conflict (a and a.b), the first one set wins.
-func setValue(m map[string]any, segs []string, v any) {
-	for _, seg := range segs[:len(segs)-1] {
-		next, ok := m[seg]
-		if !ok {
-			child := map[string]any{}
-			m[seg] = child
-			m = child
-			continue
-		}
-		child, isObject := next.(map[string]any)
-		if !isObject {
-			return
-		}
-		m = child
-	}
-	last := segs[len(segs)-1]
-	if _, ok := m[last]; !ok {
-		m[last] = v
 	}
 }
 

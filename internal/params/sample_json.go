@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/payload"
 )
 
 // fromJSON generates a parameter for every leaf of the JSON object sample;
@@ -29,7 +30,7 @@ func fromJSON(sample string, fldPath *field.Path) ([]Parameter, field.ErrorList)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, field.ErrorList{field.Invalid(fldPath, excerpt(sample), "must be a JSON object, not "+jsonKind(v))}
+		return nil, field.ErrorList{field.Invalid(fldPath, excerpt(sample), "must be a JSON object, not "+payload.KindOf(v))}
 	}
 	w := &jsonWalker{fldPath: fldPath}
 	w.walk(obj, nil)
@@ -133,22 +134,4 @@ func (w *jsonWalker) leaf(path []string, v any) {
 		}
 	}
 	w.params = append(w.params, p)
-}
-
-// jsonKind names the kind of a decoded JSON value, for errors.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	default:
-		return "an object"
-	}
 }

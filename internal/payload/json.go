@@ -26,13 +26,14 @@ func parseJSON(body []byte) (Document, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: got %s", ErrNotObject, jsonKind(v))
+		return nil, fmt.Errorf("%w: got %s", ErrNotObject, KindOf(v))
 	}
 	return Document(obj), nil
 }
 
-// jsonKind names the kind of a decoded JSON value, for errors.
-func jsonKind(v any) string {
+// KindOf names the kind of a value decoded from JSON, for error messages:
+// "null", "a boolean", "a number", "a string", "an array" or "an object".
+func KindOf(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"

@@ -29,9 +29,10 @@ func splitPath(path string) ([]string, bool) {
 	return segs, true
 }
 
-// setIfAbsent sets v at segs under m, creating objects on the way, unless the
-// path crosses a value that is not an object or something is already there.
-func setIfAbsent(m map[string]any, segs []string, v any) {
+// SetIfAbsent sets v at segs under m, creating objects on the way, unless
+// the path crosses a value that is not an object or something is already
+// there: where paths conflict (a and a.b), the first one set wins.
+func SetIfAbsent(m map[string]any, segs []string, v any) {
 	for _, seg := range segs[:len(segs)-1] {
 		next, exists := m[seg]
 		if !exists {

@@ -32,6 +32,6 @@ func (d Document) AddQuery(q url.Values) {
 		if !ok {
 			continue
 		}
-		setIfAbsent(d, segs, Text(slices.Clone(q[k])))
+		SetIfAbsent(d, segs, Text(slices.Clone(q[k])))
 	}
 }
