@@ -23,6 +23,7 @@ type conditioned interface {
 	client.Object
 	GetConditions() []metav1.Condition
 	SetConditions([]metav1.Condition)
+	SetObservedGeneration(int64)
 }
 
 // markReady sets Ready=True and removes Stalled.

@@ -9,29 +9,26 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// patchObject writes what a reconcile changed in obj since before: the
-// status with a patch of the status subresource, then labels and finalizers
-// with a patch of the object. Nothing is sent for a part that did not change.
+// patchObject writes what a reconcile changed in obj since before: labels and
+// finalizers with a patch of the object, then the status with a patch of the
+// status subresource. Nothing is sent for a part that did not change.
 //
-// The status goes first: a label change wakes the controller again, and the
-// reconcile it starts must find the new status in the cache, or it would
-// report the same transition (and emit its event) a second time.
+// Metadata goes first, so that whoever sees the new status (Ready) also sees
+// the labels it implies (hookflow.dev/webhook-id).
 func patchObject(ctx context.Context, c client.Client, before, obj client.Object) error {
-	changed, err := statusChanged(before, obj)
-	if err != nil {
-		return err
-	}
-	if changed {
-		// Patch copies: the answer overwrites the object it is given.
-		if err := c.Status().Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); err != nil {
-			return fmt.Errorf("patch status: %w", client.IgnoreNotFound(err))
-		}
-	}
 	if !equality.Semantic.DeepEqual(before.GetLabels(), obj.GetLabels()) ||
 		!equality.Semantic.DeepEqual(before.GetFinalizers(), obj.GetFinalizers()) {
+		// Patch copies: the answer overwrites the object it is given.
 		if err := c.Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); err != nil {
 			return fmt.Errorf("patch metadata: %w", client.IgnoreNotFound(err))
 		}
+	}
+	changed, err := statusChanged(before, obj)
+	if err != nil || !changed {
+		return err
+	}
+	if err := c.Status().Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); err != nil {
+		return fmt.Errorf("patch status: %w", client.IgnoreNotFound(err))
 	}
 	return nil
 }

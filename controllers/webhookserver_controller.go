@@ -14,7 +14,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -71,25 +70,8 @@ type WebhookServerReconciler struct {
 
 // Reconcile adds the finalizer, applies the server's objects and writes the
 // status in one deferred patch.
-func (r *WebhookServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
-	ws := &v1alpha1.WebhookServer{}
-	if err := r.Get(ctx, req.NamespacedName, ws); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if !ws.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, r.finalize(ctx, ws)
-	}
-	before := ws.DeepCopy()
-	defer func() {
-		recordReadiness(r.Recorder, before, ws)
-		if err := patchObject(ctx, r.Client, before, ws); err != nil {
-			retErr = kerrors.NewAggregate([]error{retErr, err})
-		}
-	}()
-	controllerutil.AddFinalizer(ws, v1alpha1.Finalizer)
-	err := r.reconcile(ctx, ws)
-	ws.Status.ObservedGeneration = ws.Generation
-	return ctrl.Result{}, err
+func (r *WebhookServerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	return ctrl.Result{}, reconcileObject(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.WebhookServer{}, webhookServerDeleted, r.reconcile)
 }
 
 func (r *WebhookServerReconciler) reconcile(ctx context.Context, ws *v1alpha1.WebhookServer) error {
@@ -210,17 +192,8 @@ func (r *WebhookServerReconciler) countRoutes(ctx context.Context, ws *v1alpha1.
 	return n, nil
 }
 
-func (r *WebhookServerReconciler) finalize(ctx context.Context, ws *v1alpha1.WebhookServer) error {
-	if !controllerutil.ContainsFinalizer(ws, v1alpha1.Finalizer) {
-		return nil
-	}
-	before := ws.DeepCopy()
-	controllerutil.RemoveFinalizer(ws, v1alpha1.Finalizer)
-	if err := r.Patch(ctx, ws, client.MergeFrom(before)); err != nil {
-		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
-	}
-	r.Recorder.Eventf(ws, nil, "Normal", "Deleted", "Delete", "WebhookServer deleted; its Deployment and Service are garbage-collected")
-	return nil
+func webhookServerDeleted(*v1alpha1.WebhookServer) string {
+	return "WebhookServer deleted; its Deployment and Service are garbage-collected"
 }
 
 // SetupWithManager registers the controller. SetupIndexes must run first.

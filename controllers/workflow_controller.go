@@ -6,11 +6,10 @@ import (
 	"fmt"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -47,25 +46,8 @@ type WorkflowReconciler struct {
 
 // Reconcile adds the finalizer, compiles the Workflow and writes its status
 // in one deferred patch.
-func (r *WorkflowReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
-	wf := &v1alpha1.Workflow{}
-	if err := r.Get(ctx, req.NamespacedName, wf); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if !wf.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, r.finalize(ctx, wf)
-	}
-	before := wf.DeepCopy()
-	defer func() {
-		recordReadiness(r.Recorder, before, wf)
-		if err := patchObject(ctx, r.Client, before, wf); err != nil {
-			retErr = kerrors.NewAggregate([]error{retErr, err})
-		}
-	}()
-	controllerutil.AddFinalizer(wf, v1alpha1.Finalizer)
-	err := r.reconcile(ctx, wf)
-	wf.Status.ObservedGeneration = wf.Generation
-	return ctrl.Result{}, err
+func (r *WorkflowReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	return ctrl.Result{}, reconcileObject(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Workflow{}, workflowDeleted, r.reconcile)
 }
 
 func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflow) error {
@@ -152,24 +134,30 @@ func (r *WorkflowReconciler) idTakenBy(ctx context.Context, wf *v1alpha1.Workflo
 	return "", nil
 }
 
-func (r *WorkflowReconciler) finalize(ctx context.Context, wf *v1alpha1.Workflow) error {
-	if !controllerutil.ContainsFinalizer(wf, v1alpha1.Finalizer) {
-		return nil
-	}
-	before := wf.DeepCopy()
-	controllerutil.RemoveFinalizer(wf, v1alpha1.Finalizer)
-	if err := r.Patch(ctx, wf, client.MergeFrom(before)); err != nil {
-		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
-	}
-	r.Recorder.Eventf(wf, nil, "Normal", "Deleted", "Delete", "Webhook %s is no longer served", wf.Status.WebhookID)
-	return nil
+// webhookIDLabelTampered passes the updates in which someone else changed
+// or removed the webhook id label, so that it is restored. The controller's
+// own first write of the label does not pass: the reconcile it would start
+// could read the cache before the status written right after it, and
+// announce Ready a second time.
+var webhookIDLabelTampered = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		was := e.ObjectOld.GetLabels()[v1alpha1.WebhookIDLabel]
+		return was != "" && was != e.ObjectNew.GetLabels()[v1alpha1.WebhookIDLabel]
+	},
+}
+
+func workflowDeleted(wf *v1alpha1.Workflow) string {
+	return fmt.Sprintf("Webhook %s is no longer served", wf.Status.WebhookID)
 }
 
 // SetupWithManager registers the controller. SetupIndexes must run first.
 func (r *WorkflowReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.Workflow{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}))).
+		For(&v1alpha1.Workflow{}, builder.WithPredicates(predicate.Or[client.Object](
+			predicate.GenerationChangedPredicate{}, webhookIDLabelTampered))).
 		Watches(&v1alpha1.Worksheet{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(IndexWorksheet)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.WebhookServer{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(IndexServer)),

@@ -5,11 +5,9 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -33,25 +31,8 @@ type WorksheetReconciler struct {
 
 // Reconcile adds the finalizer, counts the records and writes the status in
 // one deferred patch.
-func (r *WorksheetReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
-	ws := &v1alpha1.Worksheet{}
-	if err := r.Get(ctx, req.NamespacedName, ws); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if !ws.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, r.finalize(ctx, ws)
-	}
-	before := ws.DeepCopy()
-	defer func() {
-		recordReadiness(r.Recorder, before, ws)
-		if err := patchObject(ctx, r.Client, before, ws); err != nil {
-			retErr = kerrors.NewAggregate([]error{retErr, err})
-		}
-	}()
-	controllerutil.AddFinalizer(ws, v1alpha1.Finalizer)
-	err := r.reconcile(ctx, ws)
-	ws.Status.ObservedGeneration = ws.Generation
-	return ctrl.Result{}, err
+func (r *WorksheetReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	return ctrl.Result{}, reconcileObject(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Worksheet{}, worksheetDeleted, r.reconcile)
 }
 
 func (r *WorksheetReconciler) reconcile(ctx context.Context, ws *v1alpha1.Worksheet) error {
@@ -67,17 +48,8 @@ func (r *WorksheetReconciler) reconcile(ctx context.Context, ws *v1alpha1.Worksh
 	return nil
 }
 
-func (r *WorksheetReconciler) finalize(ctx context.Context, ws *v1alpha1.Worksheet) error {
-	if !controllerutil.ContainsFinalizer(ws, v1alpha1.Finalizer) {
-		return nil
-	}
-	before := ws.DeepCopy()
-	controllerutil.RemoveFinalizer(ws, v1alpha1.Finalizer)
-	if err := r.Patch(ctx, ws, client.MergeFrom(before)); err != nil {
-		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
-	}
-	r.Recorder.Eventf(ws, nil, "Normal", "Deleted", "Delete", "Worksheet deleted; its records are garbage-collected with it")
-	return nil
+func worksheetDeleted(*v1alpha1.Worksheet) string {
+	return "Worksheet deleted; its records are garbage-collected with it"
 }
 
 // SetupWithManager registers the controller.

@@ -171,6 +171,9 @@ func (in *WebhookServer) GetConditions() []metav1.Condition { return in.Status.C
 // SetConditions sets the conditions.
 func (in *WebhookServer) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
 
+// SetObservedGeneration records the generation the status describes.
+func (in *WebhookServer) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
 func init() {
 	SchemeBuilder.Register(&WebhookServer{}, &WebhookServerList{})
 }

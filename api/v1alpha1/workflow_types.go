@@ -492,6 +492,9 @@ func (in *Workflow) GetConditions() []metav1.Condition { return in.Status.Condit
 // SetConditions sets the conditions.
 func (in *Workflow) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
 
+// SetObservedGeneration records the generation the status describes.
+func (in *Workflow) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
 func init() {
 	SchemeBuilder.Register(&Workflow{}, &WorkflowList{})
 }

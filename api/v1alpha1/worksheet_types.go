@@ -138,6 +138,9 @@ func (in *Worksheet) GetConditions() []metav1.Condition { return in.Status.Condi
 // SetConditions sets the conditions.
 func (in *Worksheet) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
 
+// SetObservedGeneration records the generation the status describes.
+func (in *Worksheet) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
 func init() {
 	SchemeBuilder.Register(&Worksheet{}, &WorksheetList{})
 }
