@@ -8,16 +8,13 @@ import (
 	"time"
 
 	"go.uber.org/zap/zapcore"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/rand"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/controllers"
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/internal/testenv"
@@ -77,39 +74,13 @@ func zapLevel() int8 {
 	return 2 // errors only
 }
 
-// newNamespace creates a namespace for one test.
-func newNamespace(t *testing.T) string {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "t-" + rand.String(8)}}
-	if err := k8s.Create(context.Background(), ns); err != nil {
-		t.Fatal(err)
-	}
-	return ns.Name
-}
+func newNamespace(t *testing.T) string { return testenv.NewNamespace(t, k8s, "t") }
 
-func create(t *testing.T, objs ...client.Object) {
-	t.Helper()
-	for _, o := range objs {
-		if err := k8s.Create(context.Background(), o); err != nil {
-			t.Fatalf("create %T %s: %v", o, o.GetName(), err)
-		}
-	}
-}
+func create(t *testing.T, objs ...client.Object) { t.Helper(); testenv.Create(t, k8s, objs...) }
 
-// eventually polls cond every 20ms for up to 20s; it fails the test with
-// the last reason cond gave.
 func eventually(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	var why string
-	for time.Now().Before(deadline) {
-		var ok bool
-		if ok, why = cond(); ok {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s: timed out; last state: %s", what, why)
+	testenv.Eventually(t, 20*time.Second, what, cond)
 }
 
 type conditioned interface {
@@ -134,49 +105,6 @@ func waitCondition[T conditioned](t *testing.T, obj T, typ string, status metav1
 		return c.Status == status && c.Reason == reason && c.ObservedGeneration == obj.GetGeneration(), state
 	})
 	return obj
-}
-
-// fixtures
-
-func webhookServer(ns string) *v1alpha1.WebhookServer {
-	return &v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "default"}}
-}
-
-func ordersSheet(ns string) *v1alpha1.Worksheet {
-	return &v1alpha1.Worksheet{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "orders"},
-		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{
-			{Name: "order_id", Type: v1alpha1.FieldText, Required: true, Unique: true},
-			{Name: "amount", Type: v1alpha1.FieldNumber},
-			{Name: "email", Type: v1alpha1.FieldEmail},
-		}},
-	}
-}
-
-func orderWorkflow(ns, name string) *v1alpha1.Workflow {
-	return &v1alpha1.Workflow{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.WorkflowSpec{
-			Trigger: v1alpha1.Trigger{Webhook: v1alpha1.WebhookTrigger{
-				Sample: v1alpha1.Sample{
-					Source: v1alpha1.SampleJSON,
-					JSON:   `{"order_id":"A-1001","amount":129.5,"customer":{"email":"ada@example.com"}}`,
-				},
-				Parameters: []v1alpha1.ParameterOverride{{Name: "order_id", Required: ptrTo(true)}},
-			}},
-			Steps: []v1alpha1.Step{{
-				Name: "save",
-				CreateRecord: &v1alpha1.CreateRecordAction{
-					Worksheet: "orders",
-					Fields: map[string]string{
-						"order_id": "params.order_id",
-						"amount":   "params.amount",
-						"email":    "params.customer.email",
-					},
-				},
-			}},
-		},
-	}
 }
 
 func ptrTo[T any](v T) *T { return &v }

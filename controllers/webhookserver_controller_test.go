@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/testenv"
 )
 
 func TestWebhookServerDeploysTheServer(t *testing.T) {
@@ -60,11 +61,10 @@ func TestWebhookServerDeploysTheServer(t *testing.T) {
 	}
 
 	// One replica and no ingress: the PDB and the Ingress go.
-	ws.Spec.Replicas = ptrTo(int32(1))
-	ws.Spec.Ingress = nil
-	if err := k8s.Update(context.Background(), ws); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Update(t, k8s, ws, func(ws *v1alpha1.WebhookServer) {
+		ws.Spec.Replicas = ptrTo(int32(1))
+		ws.Spec.Ingress = nil
+	})
 	for _, obj := range []client.Object{&policyv1.PodDisruptionBudget{}, &networkingv1.Ingress{}} {
 		eventually(t, "deletion of the "+obj.GetObjectKind().GroupVersionKind().Kind, func() (bool, string) {
 			err := k8s.Get(context.Background(), name, obj)
@@ -88,14 +88,14 @@ func TestWebhookServerDeploysTheServer(t *testing.T) {
 
 func TestWebhookServerCountsItsRoutes(t *testing.T) {
 	ns := newNamespace(t)
-	ws := webhookServer(ns)
+	ws := testenv.WebhookServer(ns)
 	ws.Spec.ExternalURL = "https://hooks.example.com/base/"
-	create(t, ws, ordersSheet(ns), orderWorkflow(ns, "one"), orderWorkflow(ns, "two"))
-	broken := orderWorkflow(ns, "broken")
+	create(t, ws, testenv.OrdersWorksheet(ns), testenv.OrderWorkflow(ns, "one"), testenv.OrderWorkflow(ns, "two"))
+	broken := testenv.OrderWorkflow(ns, "broken")
 	broken.Spec.Steps[0].CreateRecord.Worksheet = "missing"
 	create(t, broken)
 
-	wf := waitCondition(t, orderWorkflow(ns, "one"), v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+	wf := waitCondition(t, testenv.OrderWorkflow(ns, "one"), v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 	if want := "https://hooks.example.com/base/hooks/" + wf.Status.WebhookID; wf.Status.WebhookURL != want {
 		t.Errorf("webhookURL = %q, want %q", wf.Status.WebhookURL, want)
 	}

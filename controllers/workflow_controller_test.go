@@ -2,6 +2,8 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,12 +15,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/testenv"
 	"github.com/hookflow/hookflow/internal/webhookid"
 )
 
 func TestWorkflowBecomesReadyWithIDURLAndParameters(t *testing.T) {
 	ns := newNamespace(t)
-	create(t, webhookServer(ns), ordersSheet(ns), orderWorkflow(ns, "orders-hook"))
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), testenv.OrderWorkflow(ns, "orders-hook"))
 
 	wf := waitCondition(t, &v1alpha1.Workflow{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "orders-hook"}},
 		v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
@@ -66,9 +69,9 @@ func TestWorkflowBecomesReadyWithIDURLAndParameters(t *testing.T) {
 
 func TestWorkflowWithFixedID(t *testing.T) {
 	ns := newNamespace(t)
-	wf := orderWorkflow(ns, "fixed")
+	wf := testenv.OrderWorkflow(ns, "fixed")
 	wf.Spec.Trigger.Webhook.ID = "shop-orders-" + ns
-	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), wf)
 	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 	if wf.Status.WebhookID != "shop-orders-"+ns || wf.Labels[v1alpha1.WebhookIDLabel] != "shop-orders-"+ns {
 		t.Errorf("id = %q, label = %q", wf.Status.WebhookID, wf.Labels[v1alpha1.WebhookIDLabel])
@@ -128,10 +131,10 @@ func TestWorkflowWithBadSpecIsNotReady(t *testing.T) {
 		message: []string{"spec.steps[0].createRecord.worksheet", "invoices"},
 	}}
 	ns := newNamespace(t)
-	create(t, webhookServer(ns), ordersSheet(ns))
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns))
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			wf := orderWorkflow(ns, "bad-"+string(rune('a'+i)))
+			wf := testenv.OrderWorkflow(ns, "bad-"+string(rune('a'+i)))
 			tc.edit(wf)
 			create(t, wf)
 			wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, tc.reason)
@@ -157,61 +160,53 @@ func TestWorkflowWithBadSpecIsNotReady(t *testing.T) {
 
 func TestWorkflowRecoversWhenTheWorksheetAppears(t *testing.T) {
 	ns := newNamespace(t)
-	wf := orderWorkflow(ns, "early")
-	create(t, webhookServer(ns), wf)
+	wf := testenv.OrderWorkflow(ns, "early")
+	create(t, testenv.WebhookServer(ns), wf)
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "WorksheetNotFound")
-	create(t, ordersSheet(ns))
+	create(t, testenv.OrdersWorksheet(ns))
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 
 	// A Worksheet change that breaks the mapping makes it not Ready again.
-	sheet := ordersSheet(ns)
-	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(sheet), sheet); err != nil {
-		t.Fatal(err)
-	}
-	sheet.Spec.Fields = sheet.Spec.Fields[:2] // drops email
-	if err := k8s.Update(context.Background(), sheet); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Update(t, k8s, testenv.OrdersWorksheet(ns), func(ws *v1alpha1.Worksheet) {
+		ws.Spec.Fields = slices.DeleteFunc(ws.Spec.Fields, func(f v1alpha1.WorksheetField) bool { return f.Name == "email" })
+	})
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "InvalidSpec")
 }
 
 func TestWorkflowWithoutItsServer(t *testing.T) {
 	ns := newNamespace(t)
-	wf := orderWorkflow(ns, "lonely")
-	create(t, ordersSheet(ns), wf)
+	wf := testenv.OrderWorkflow(ns, "lonely")
+	create(t, testenv.OrdersWorksheet(ns), wf)
 	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "WebhookServerNotFound")
 	if wf.Status.WebhookURL != "" {
 		t.Errorf("webhookURL = %q without a server", wf.Status.WebhookURL)
 	}
-	create(t, webhookServer(ns))
+	create(t, testenv.WebhookServer(ns))
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 }
 
 func TestDisabledWorkflow(t *testing.T) {
 	ns := newNamespace(t)
-	wf := orderWorkflow(ns, "off")
+	wf := testenv.OrderWorkflow(ns, "off")
 	wf.Spec.Enabled = ptrTo(false)
-	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), wf)
 	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, "Disabled")
 	if len(wf.Status.Parameters) == 0 {
 		t.Error("a disabled Workflow is still validated and reports its parameters")
 	}
-	wf.Spec.Enabled = ptrTo(true)
-	if err := k8s.Update(context.Background(), wf); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Update(t, k8s, wf, func(wf *v1alpha1.Workflow) { wf.Spec.Enabled = ptrTo(true) })
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 }
 
 func TestWebhookIDConflictOldestWins(t *testing.T) {
 	ns := newNamespace(t)
-	create(t, webhookServer(ns), ordersSheet(ns))
-	first := orderWorkflow(ns, "first")
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns))
+	first := testenv.OrderWorkflow(ns, "first")
 	first.Spec.Trigger.Webhook.ID = "same-id-" + ns
 	create(t, first)
 	waitCondition(t, first, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 
-	second := orderWorkflow(ns, "second")
+	second := testenv.OrderWorkflow(ns, "second")
 	second.Spec.Trigger.Webhook.ID = "same-id-" + ns
 	create(t, second)
 	second = waitCondition(t, second, v1alpha1.ReadyCondition, metav1.ConditionFalse, "WebhookIDConflict")
@@ -228,8 +223,8 @@ func TestWebhookIDConflictOldestWins(t *testing.T) {
 
 func TestWorkflowDeletionRemovesTheFinalizer(t *testing.T) {
 	ns := newNamespace(t)
-	wf := orderWorkflow(ns, "gone")
-	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	wf := testenv.OrderWorkflow(ns, "gone")
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), wf)
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 	if err := k8s.Delete(context.Background(), wf); err != nil {
 		t.Fatal(err)
@@ -258,11 +253,12 @@ func waitEvent(t *testing.T, obj client.Object, reason string) {
 }
 
 // TestReadyIsAnnouncedOnce checks that becoming Ready emits one event, not
-// one per reconcile that the Workflow's own label and finalizer cause.
+// one per reconcile that the Workflow's own label and finalizer cause; and
+// that a removed webhook id label comes back.
 func TestReadyIsAnnouncedOnce(t *testing.T) {
 	ns := newNamespace(t)
-	wf := orderWorkflow(ns, "once")
-	create(t, webhookServer(ns), ordersSheet(ns), wf)
+	wf := testenv.OrderWorkflow(ns, "once")
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), wf)
 	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 	waitEvent(t, wf, "Succeeded")
 	// Let any further reconcile happen before counting.
@@ -283,4 +279,12 @@ func TestReadyIsAnnouncedOnce(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d Succeeded events, want 1", n)
 	}
+
+	testenv.Update(t, k8s, wf, func(wf *v1alpha1.Workflow) { delete(wf.Labels, v1alpha1.WebhookIDLabel) })
+	eventually(t, "webhook id label restored", func() (bool, string) {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf); err != nil {
+			return false, err.Error()
+		}
+		return wf.Labels[v1alpha1.WebhookIDLabel] == wf.Status.WebhookID, "labels: " + fmt.Sprint(wf.Labels)
+	})
 }

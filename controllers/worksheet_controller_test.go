@@ -9,11 +9,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/testenv"
 )
 
 func TestWorksheetIsReadyAndCountsItsRecords(t *testing.T) {
 	ns := newNamespace(t)
-	sheet := ordersSheet(ns)
+	sheet := testenv.OrdersWorksheet(ns)
 	create(t, sheet)
 	sheet = waitCondition(t, sheet, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 	if sheet.Status.Records != 0 || sheet.Status.ObservedGeneration != sheet.Generation {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -168,7 +167,7 @@ func TestManagerAndServerBinaries(t *testing.T) {
 
 	start(t, "manager", "--kubeconfig", kubeconfig, "--server-image", "registry.example.com/hookflow:test",
 		"--health-probe-bind-address", "127.0.0.1:0")
-	addr := freeAddress(t)
+	addr := testenv.FreeAddress(t)
 	server, serverOut := start(t, "server", "--kubeconfig", kubeconfig, "--namespace", "shop", "--webhook-server", "default",
 		"--bind-address", addr, "--drain-delay", "200ms")
 
@@ -229,14 +228,4 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -5,16 +5,13 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"testing"
 	"time"
 
 	"go.uber.org/zap/zapcore"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/rand"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -52,7 +49,7 @@ func run(m *testing.M) int {
 	}
 	defer env.Stop()
 
-	addr, err := freeAddress()
+	addr, err := testenv.FreeAddr()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -90,53 +87,15 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-func freeAddress() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
+func newNamespace(t *testing.T) string { return testenv.NewNamespace(t, k8s, "e2e") }
 
-func newNamespace(t *testing.T) string {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "e2e-" + rand.String(8)}}
-	if err := k8s.Create(context.Background(), ns); err != nil {
-		t.Fatal(err)
-	}
-	return ns.Name
-}
-
-func create(t *testing.T, objs ...client.Object) {
-	t.Helper()
-	for _, o := range objs {
-		if err := k8s.Create(context.Background(), o); err != nil {
-			t.Fatalf("create %T %s: %v", o, o.GetName(), err)
-		}
-	}
-}
-
-// eventually polls cond every 10ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var why string
-	for time.Now().Before(deadline) {
-		var ok bool
-		if ok, why = cond(); ok {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%s: not within %v; last state: %s", what, timeout, why)
-}
+func create(t *testing.T, objs ...client.Object) { t.Helper(); testenv.Create(t, k8s, objs...) }
 
 // waitServed waits until wf is Ready at its generation and the server
 // routes its id, and returns it.
 func waitServed(t *testing.T, wf *v1alpha1.Workflow) *v1alpha1.Workflow {
 	t.Helper()
-	eventually(t, 20*time.Second, "Workflow "+wf.Name+" served", func() (bool, string) {
+	testenv.Eventually(t, 20*time.Second, "Workflow "+wf.Name+" served", func() (bool, string) {
 		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf); err != nil {
 			return false, err.Error()
 		}
@@ -147,47 +106,4 @@ func waitServed(t *testing.T, wf *v1alpha1.Workflow) *v1alpha1.Workflow {
 		return server.Routes().Load().Lookup(wf.Status.WebhookID) != nil, "not in the route table"
 	})
 	return wf
-}
-
-func ordersSheet(ns string) *v1alpha1.Worksheet {
-	return &v1alpha1.Worksheet{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "orders"},
-		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{
-			{Name: "order_id", Type: v1alpha1.FieldText, Required: true, Unique: true},
-			{Name: "amount", Type: v1alpha1.FieldNumber},
-			{Name: "email", Type: v1alpha1.FieldEmail},
-			{Name: "status", Type: v1alpha1.FieldSelect, Options: []string{"new", "paid", "shipped"}},
-			{Name: "received_at", Type: v1alpha1.FieldDateTime},
-		}},
-	}
-}
-
-func orderWorkflow(ns, name string) *v1alpha1.Workflow {
-	required := true
-	return &v1alpha1.Workflow{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.WorkflowSpec{
-			Trigger: v1alpha1.Trigger{Webhook: v1alpha1.WebhookTrigger{
-				Methods: []v1alpha1.HTTPMethod{"POST"},
-				Sample: v1alpha1.Sample{
-					Source: v1alpha1.SampleJSON,
-					JSON:   `{"order_id":"A-1001","amount":129.5,"customer":{"email":"ada@example.com"}}`,
-				},
-				Parameters: []v1alpha1.ParameterOverride{{Name: "order_id", Required: &required}},
-			}},
-			Steps: []v1alpha1.Step{{
-				Name: "save",
-				CreateRecord: &v1alpha1.CreateRecordAction{
-					Worksheet: "orders",
-					Fields: map[string]string{
-						"order_id":    "params.order_id",
-						"amount":      "params.amount",
-						"email":       "params.customer.email",
-						"status":      "'new'",
-						"received_at": "now",
-					},
-				},
-			}},
-		},
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/testenv"
 )
 
 type answer struct {
@@ -62,9 +63,9 @@ func records(t *testing.T, ns string) []v1alpha1.WorksheetRecord {
 func TestOrderWebhookEndToEnd(t *testing.T) {
 	ns := newNamespace(t)
 	create(t,
-		&v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "default"}},
-		ordersSheet(ns), orderWorkflow(ns, "orders"))
-	wf := waitServed(t, orderWorkflow(ns, "orders"))
+		testenv.WebhookServer(ns),
+		testenv.OrdersWorksheet(ns), testenv.OrderWorkflow(ns, "orders"))
+	wf := waitServed(t, testenv.OrderWorkflow(ns, "orders"))
 	url := wf.Status.WebhookURL
 	if url != baseURL+"/hooks/"+wf.Status.WebhookID {
 		t.Fatalf("webhookURL = %q, want the local server's", url)
@@ -135,7 +136,7 @@ func TestOrderWebhookEndToEnd(t *testing.T) {
 	if n := len(records(t, ns)); n != 2 {
 		t.Errorf("%d records, want 2 (the sample and the form order)", n)
 	}
-	eventually(t, 10*time.Second, "worksheet counts its records", func() (bool, string) {
+	testenv.Eventually(t, 10*time.Second, "worksheet counts its records", func() (bool, string) {
 		sheet := &v1alpha1.Worksheet{}
 		if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "orders"}, sheet); err != nil {
 			return false, err.Error()
@@ -149,23 +150,22 @@ func TestOrderWebhookEndToEnd(t *testing.T) {
 func TestWorkflowEditIsLiveWithinASecond(t *testing.T) {
 	ns := newNamespace(t)
 	create(t,
-		&v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "default"}},
-		ordersSheet(ns), orderWorkflow(ns, "orders"))
-	wf := waitServed(t, orderWorkflow(ns, "orders"))
+		testenv.WebhookServer(ns),
+		testenv.OrdersWorksheet(ns), testenv.OrderWorkflow(ns, "orders"))
+	wf := waitServed(t, testenv.OrderWorkflow(ns, "orders"))
 	withoutEmail := `{"order_id":"B-1"}`
 	if a := post(t, wf.Status.WebhookURL, "application/json", withoutEmail); a.code != 200 {
 		t.Fatalf("before the edit: %d %s", a.code, a.raw)
 	}
 
 	required := true
-	wf.Spec.Trigger.Webhook.Parameters = append(wf.Spec.Trigger.Webhook.Parameters,
-		v1alpha1.ParameterOverride{Name: "customer.email", Required: &required})
-	if err := k8s.Update(context.Background(), wf); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Update(t, k8s, wf, func(wf *v1alpha1.Workflow) {
+		wf.Spec.Trigger.Webhook.Parameters = append(wf.Spec.Trigger.Webhook.Parameters,
+			v1alpha1.ParameterOverride{Name: "customer.email", Required: &required})
+	})
 	edited := time.Now()
 	n := 0
-	eventually(t, time.Second, "new required parameter enforced", func() (bool, string) {
+	testenv.Eventually(t, time.Second, "new required parameter enforced", func() (bool, string) {
 		n++
 		a := post(t, wf.Status.WebhookURL, "application/json", fmt.Sprintf(`{"order_id":"B-poll-%d"}`, n))
 		return a.code == 400 && strings.Contains(a.raw, `"missing":["customer.email"]`), a.raw
@@ -182,13 +182,13 @@ func TestWorkflowEditIsLiveWithinASecond(t *testing.T) {
 
 func TestUnusableWorkflowsAnswer404(t *testing.T) {
 	ns := newNamespace(t)
-	create(t, &v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "default"}}, ordersSheet(ns))
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns))
 
-	unknownSheet := orderWorkflow(ns, "unknown-sheet")
+	unknownSheet := testenv.OrderWorkflow(ns, "unknown-sheet")
 	unknownSheet.Spec.Steps[0].CreateRecord.Worksheet = "invoices"
-	badMapping := orderWorkflow(ns, "bad-mapping")
+	badMapping := testenv.OrderWorkflow(ns, "bad-mapping")
 	badMapping.Spec.Steps[0].CreateRecord.Fields["colour"] = "'red'"
-	disabled := orderWorkflow(ns, "disabled")
+	disabled := testenv.OrderWorkflow(ns, "disabled")
 	disabled.Spec.Enabled = new(bool)
 	create(t, unknownSheet, badMapping, disabled)
 
@@ -203,7 +203,7 @@ func TestUnusableWorkflowsAnswer404(t *testing.T) {
 	} {
 		t.Run(tc.wf.Name, func(t *testing.T) {
 			wf := tc.wf
-			eventually(t, 20*time.Second, "Ready=False "+tc.reason, func() (bool, string) {
+			testenv.Eventually(t, 20*time.Second, "Ready=False "+tc.reason, func() (bool, string) {
 				if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf); err != nil {
 					return false, err.Error()
 				}

@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/rand"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -46,18 +44,13 @@ func TestMain(m *testing.M) {
 
 func sheet(t *testing.T) *v1alpha1.Worksheet {
 	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "s-" + rand.String(8)}}
 	ws := &v1alpha1.Worksheet{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "orders"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: testenv.NewNamespace(t, k8s, "s"), Name: "orders"},
 		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{
 			{Name: "order_id", Type: v1alpha1.FieldText, Unique: true},
 		}},
 	}
-	for _, o := range []client.Object{ns, ws} {
-		if err := k8s.Create(context.Background(), o); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testenv.Create(t, k8s, ws)
 	return ws
 }
 
