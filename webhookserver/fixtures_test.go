@@ -15,7 +15,7 @@ import (
 
 func ordersSheet() *v1alpha1.Worksheet {
 	return &v1alpha1.Worksheet{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "orders", UID: "sheet-uid", ResourceVersion: "1"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "orders", UID: "sheet-uid", ResourceVersion: "1", Generation: 1},
 		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{
 			{Name: "order_id", Type: v1alpha1.FieldText, Required: true, Unique: true},
 			{Name: "amount", Type: v1alpha1.FieldNumber},

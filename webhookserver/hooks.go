@@ -43,9 +43,14 @@ func (s *Server) hook(c *gin.Context) {
 	}
 
 	doc, err := payload.Parse(c.GetHeader("Content-Type"), body)
-	if err != nil && !(errors.Is(err, payload.ErrNotObject) && rt.FullBody) {
-		abort(c, http.StatusBadRequest, errorBody{Msg: msgMalformed})
-		return
+	if err != nil {
+		// A JSON body that is not an object is fine when the Workflow takes
+		// the raw body: its data is in the body parameter.
+		if !errors.Is(err, payload.ErrNotObject) || !rt.FullBody {
+			abort(c, http.StatusBadRequest, errorBody{Msg: msgMalformed})
+			return
+		}
+		doc = payload.Document{}
 	}
 	query := c.Request.URL.Query()
 	doc.AddQuery(query)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/store"
 )
 
@@ -239,5 +241,42 @@ func TestHealthAndReadiness(t *testing.T) {
 	ts.srv.SetReady()
 	if code := get("/readyz"); code != 200 {
 		t.Errorf("/readyz = %d, want 200", code)
+	}
+}
+
+// TestFullBody: with fullBody, a body that is not a JSON object (an array,
+// XML) is accepted, reaches the steps as params.body, and the query string
+// still supplies parameters.
+func TestFullBody(t *testing.T) {
+	sheet := ordersSheet()
+	sheet.Spec.Fields = append(sheet.Spec.Fields, v1alpha1.WorksheetField{Name: "raw", Type: v1alpha1.FieldText})
+	wf := orderWorkflow("raw", "raw-uid")
+	wf.Spec.Trigger.Webhook.Sample.FullBody = true
+	wf.Spec.Steps[0].CreateRecord.Fields = map[string]string{"order_id": "params.order_id", "raw": "params.body"}
+	rt, err := route.Compile(wf, map[string]*v1alpha1.Worksheet{"orders": sheet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := &fakeRecords{}
+	routes := NewRoutes()
+	routes.Store(NewTable([]*Entry{{ID: hookID, Route: rt, Limits: defaultLimits}}))
+	ts := &testServer{Server: httptest.NewServer(New(Options{Routes: routes, Records: records, Log: logr.Discard()}).Handler()), records: records}
+	t.Cleanup(ts.Close)
+
+	for _, tc := range []struct{ contentType, body string }{
+		{jsonType, `["a",1]`},
+		{"application/xml", `<order id="A-7"/>`},
+	} {
+		a := ts.do(t, "POST", "/hooks/"+hookID+"?order_id=A-7", tc.contentType, tc.body)
+		if a.code != 200 {
+			t.Fatalf("%s body: %d %v", tc.contentType, a.code, a.body)
+		}
+		got := records.all()
+		if r := got[len(got)-1]; r.Values["order_id"] != "A-7" || r.Values["raw"] != tc.body {
+			t.Errorf("%s body stored as %v", tc.contentType, r.Values)
+		}
+	}
+	if a := ts.do(t, "POST", "/hooks/"+hookID+"?order_id=A-7", jsonType, `{"order_id":`); a.code != 400 {
+		t.Errorf("malformed JSON with fullBody: %d, want 400", a.code)
 	}
 }

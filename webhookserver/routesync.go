@@ -151,13 +151,14 @@ func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[s
 }
 
 // compileKey changes whenever the compiled route could: a new generation of
-// the Workflow, or a change of a Worksheet it uses.
+// the Workflow or of a Worksheet it uses. Status writes, such as a
+// Worksheet's record count after every record, do not change it.
 func compileKey(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s/%d", wf.UID, wf.Generation)
 	for _, name := range route.Worksheets(wf) {
 		if ws := sheets[name]; ws != nil {
-			fmt.Fprintf(&b, "/%s@%s", ws.UID, ws.ResourceVersion)
+			fmt.Fprintf(&b, "/%s@%d", ws.UID, ws.Generation)
 		}
 	}
 	return b.String()

@@ -91,10 +91,16 @@ func TestBuildReusesCompiledRoutesUntilSomethingTheyUseChanges(t *testing.T) {
 	if b := r.build(wfs, sheets(), nil).Lookup("id-1").Route; b != a {
 		t.Error("an unchanged Workflow was compiled again")
 	}
+	statusOnly := sheets()
+	statusOnly["shop"]["orders"].ResourceVersion = "2"
+	statusOnly["shop"]["orders"].Status.Records = 7
+	if b := r.build(wfs, statusOnly, nil).Lookup("id-1").Route; b != a {
+		t.Error("a Worksheet status write recompiled the route")
+	}
 	changed := sheets()
-	changed["shop"]["orders"].ResourceVersion = "2"
+	changed["shop"]["orders"].Generation = 2
 	if c := r.build(wfs, changed, nil).Lookup("id-1").Route; c == a {
-		t.Error("a Worksheet change did not recompile the route")
+		t.Error("a Worksheet spec change did not recompile the route")
 	}
 }
 
