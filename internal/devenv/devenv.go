@@ -112,7 +112,7 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 	if err != nil {
 		return err
 	}
-	served, err := waitServed(ctx, mgr.GetAPIReader(), srv, samples, 60*time.Second)
+	states, err := waitServed(ctx, mgr.GetAPIReader(), srv, samples, 30*time.Second)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		kubeconfig: relative(kubeconfig),
 		kubectl:    opts.KubectlPath,
 		baseURL:    baseURL,
-		workflows:  served,
+		samples:    states,
 	})
 
 	select {

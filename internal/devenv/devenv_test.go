@@ -44,10 +44,27 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// brokenSample is a Workflow mapping to a field its Worksheet lacks.
+const brokenSample = `apiVersion: hookflow.dev/v1alpha1
+kind: Workflow
+metadata:
+  name: broken
+spec:
+  trigger:
+    webhook:
+      sample: {json: '{"order_id":"A-1"}'}
+  steps:
+    - name: save
+      createRecord:
+        worksheet: orders
+        fields: {order_id: params.order_id, colour: "'red'"}
+`
+
 // TestDevServesTheSamples runs what `make dev` runs, on the repository's
-// samples, then does what its summary says: sends the sample with the printed
-// curl line's data to the printed URL, and lists the records with the printed
-// kubectl line.
+// samples plus a broken one, then does what its summary says: sends the
+// sample with the printed curl line's data to the printed URL, and lists
+// the records with the printed kubectl line. The broken sample is reported,
+// not served, and does not stop the others.
 func TestDevServesTheSamples(t *testing.T) {
 	root, err := testenv.RepoRoot()
 	if err != nil {
@@ -61,7 +78,24 @@ func TestDevServesTheSamples(t *testing.T) {
 		}
 		assets = strings.TrimSpace(string(out))
 	}
-	addr := freeAddress(t)
+	samples := t.TempDir()
+	repoSamples, err := filepath.Glob(filepath.Join(root, "config", "samples", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range repoSamples {
+		data, err := os.ReadFile(f)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(samples, filepath.Base(f)), data, 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(samples, "zz_broken.yaml"), []byte(brokenSample), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := testenv.FreeAddress(t)
 	state := t.TempDir()
 	var out syncBuffer
 	ctx, stop := context.WithCancel(context.Background())
@@ -70,7 +104,7 @@ func TestDevServesTheSamples(t *testing.T) {
 		done <- devenv.Run(ctx, devenv.Options{
 			AssetsDir:   assets,
 			CRDDir:      filepath.Join(root, "config", "crd", "bases"),
-			SamplesDir:  filepath.Join(root, "config", "samples"),
+			SamplesDir:  samples,
 			StateDir:    state,
 			BindAddress: addr,
 			KubectlPath: filepath.Join(assets, "kubectl"),
@@ -106,6 +140,9 @@ func TestDevServesTheSamples(t *testing.T) {
 	}
 	summary := out.String()
 	t.Log(summary)
+	if !regexp.MustCompile(`Workflow default/broken\n  NOT SERVED: InvalidSpec: spec.steps\[0\].createRecord.fields\[colour\]`).MatchString(summary) {
+		t.Error("the broken sample is not reported with its reason")
+	}
 	url := urlLine.FindStringSubmatch(summary)[1]
 	if !strings.HasPrefix(url, "http://"+addr+"/hooks/") {
 		t.Errorf("URL %s is not on the local server %s", url, addr)
@@ -138,16 +175,6 @@ func TestDevServesTheSamples(t *testing.T) {
 	if string(listed) != "A-1001" {
 		t.Errorf("records listed: %q, want the sample's order A-1001", listed)
 	}
-}
-
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func checkFree(addr string) error {

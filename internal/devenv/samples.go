@@ -80,33 +80,46 @@ func readManifests(file string) ([]*unstructured.Unstructured, error) {
 	}
 }
 
+// sampleState is what became of a sample Workflow.
+type sampleState struct {
+	workflow *v1alpha1.Workflow
+	// problem says why the Workflow is not served; empty when it is.
+	problem string
+}
+
 // waitServed waits until each Workflow is Ready at its generation and in
-// the server's route table, and returns them. A Workflow that the controller
-// found unusable fails the wait at once, with its message.
-func waitServed(ctx context.Context, c client.Reader, srv *webhookserver.Server, keys []client.ObjectKey, timeout time.Duration) ([]*v1alpha1.Workflow, error) {
-	out := make([]*v1alpha1.Workflow, 0, len(keys))
+// the server's route table. A Workflow that the controller found unusable,
+// or that is not served within timeout, is reported with its Ready
+// condition, and the others are still served.
+func waitServed(ctx context.Context, c client.Reader, srv *webhookserver.Server, keys []client.ObjectKey, timeout time.Duration) ([]sampleState, error) {
+	out := make([]sampleState, 0, len(keys))
 	for _, key := range keys {
 		wf := &v1alpha1.Workflow{}
+		var problem string
 		err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
 			if err := c.Get(ctx, key, wf); err != nil {
 				return false, err
 			}
 			ready := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition)
 			if ready == nil || ready.ObservedGeneration != wf.Generation {
+				problem = "the controller has not judged it yet"
 				return false, nil
 			}
 			if ready.Status != metav1.ConditionTrue {
-				if meta.IsStatusConditionTrue(wf.Status.Conditions, v1alpha1.StalledCondition) {
-					return false, fmt.Errorf("sample Workflow %s is not Ready: %s: %s", key, ready.Reason, ready.Message)
-				}
+				problem = ready.Reason + ": " + ready.Message
+				return meta.IsStatusConditionTrue(wf.Status.Conditions, v1alpha1.StalledCondition), nil
+			}
+			problem = "not in the route table yet"
+			if srv.Routes().Load().Lookup(wf.Status.WebhookID) == nil {
 				return false, nil
 			}
-			return srv.Routes().Load().Lookup(wf.Status.WebhookID) != nil, nil
+			problem = ""
+			return true, nil
 		})
-		if err != nil {
-			return nil, fmt.Errorf("wait for Workflow %s to be served: %w", key, err)
+		if err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		out = append(out, wf)
+		out = append(out, sampleState{workflow: wf, problem: problem})
 	}
 	return out, nil
 }
@@ -115,7 +128,7 @@ type summary struct {
 	kubeconfig string
 	kubectl    string
 	baseURL    string
-	workflows  []*v1alpha1.Workflow
+	samples    []sampleState
 }
 
 // printSummary prints, for each sample Workflow, its URL, a curl line that
@@ -126,8 +139,14 @@ func printSummary(w io.Writer, s summary) {
 	fmt.Fprintf(w, "  webhook server  %s\n", s.baseURL)
 	fmt.Fprintf(w, "  kubeconfig      %s\n", s.kubeconfig)
 	fmt.Fprintf(w, "  kubectl         %s\n", kubectl)
-	for _, wf := range s.workflows {
+	for _, sample := range s.samples {
+		wf := sample.workflow
 		fmt.Fprintf(w, "\nWorkflow %s/%s\n", wf.Namespace, wf.Name)
+		if sample.problem != "" {
+			fmt.Fprintf(w, "  NOT SERVED: %s\n", sample.problem)
+			fmt.Fprintf(w, "  status:  %s get workflow %s -n %s -o yaml\n", kubectl, wf.Name, wf.Namespace)
+			continue
+		}
 		fmt.Fprintf(w, "  URL:     %s\n", wf.Status.WebhookURL)
 		fmt.Fprintf(w, "  call:    %s\n", curlLine(wf))
 		fmt.Fprintf(w, "  records: %s get worksheetrecords -n %s\n", kubectl, wf.Namespace)
