@@ -10,6 +10,9 @@ KUBECTL ?= bin/kubectl
 CONTROL_PLANE = $(shell hack/control-plane.sh)
 
 export GOFLAGS ?= -buildvcs=false
+# Static binaries, as in the image; the tests build with the same settings, so
+# the binary built by the cmd/hookflow test reuses their compiled packages.
+export CGO_ENABLED ?= 0
 
 .PHONY: all
 all: build
