@@ -58,18 +58,8 @@ func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflo
 	wf.Status.WebhookID = id
 	setLabel(wf, v1alpha1.WebhookIDLabel, id)
 
-	server := &v1alpha1.WebhookServer{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: wf.Namespace, Name: wf.ServerName()}, server); err != nil {
-		if !apierrors.IsNotFound(err) {
-			return fmt.Errorf("get WebhookServer %s: %w", wf.ServerName(), err)
-		}
-		wf.Status.WebhookURL = ""
-		markNotReady(wf, ReasonWebhookServerNotFound,
-			fmt.Sprintf("WebhookServer %q not found in namespace %s", wf.ServerName(), wf.Namespace), false)
-		return nil
-	}
-	wf.Status.WebhookURL = r.URLs.BaseURL(server) + "/hooks/" + id
-
+	// Compile first: the parameters do not depend on the server, and the
+	// status reports them for the current generation whatever else is wrong.
 	sheets, err := r.worksheets(ctx, wf)
 	if err != nil {
 		return err
@@ -82,10 +72,18 @@ func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflo
 		}
 		wf.Status.Parameters = nil
 		markNotReady(wf, ce.Reason, ce.Error(), ce.Terminal())
-		return nil
+		return r.setURL(ctx, wf, id)
 	}
 	wf.Status.Parameters = parameterStatus(rt)
 
+	if err := r.setURL(ctx, wf, id); err != nil {
+		return err
+	}
+	if wf.Status.WebhookURL == "" {
+		markNotReady(wf, ReasonWebhookServerNotFound,
+			fmt.Sprintf("WebhookServer %q not found in namespace %s", wf.ServerName(), wf.Namespace), false)
+		return nil
+	}
 	if other, err := r.idTakenBy(ctx, wf, id); err != nil {
 		return err
 	} else if other != "" {
@@ -97,6 +95,22 @@ func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflo
 		return nil
 	}
 	markReady(wf, ReasonSucceeded, "Serving "+wf.Status.WebhookURL)
+	return nil
+}
+
+// setURL sets the webhook URL from the Workflow's WebhookServer, or clears
+// it when the server does not exist.
+func (r *WorkflowReconciler) setURL(ctx context.Context, wf *v1alpha1.Workflow, id string) error {
+	server := &v1alpha1.WebhookServer{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: wf.Namespace, Name: wf.ServerName()}, server)
+	switch {
+	case apierrors.IsNotFound(err):
+		wf.Status.WebhookURL = ""
+	case err != nil:
+		return fmt.Errorf("get WebhookServer %s: %w", wf.ServerName(), err)
+	default:
+		wf.Status.WebhookURL = r.URLs.BaseURL(server) + "/hooks/" + id
+	}
 	return nil
 }
 

@@ -181,6 +181,9 @@ func TestWorkflowWithoutItsServer(t *testing.T) {
 	if wf.Status.WebhookURL != "" {
 		t.Errorf("webhookURL = %q without a server", wf.Status.WebhookURL)
 	}
+	if len(wf.Status.Parameters) == 0 {
+		t.Error("a Workflow without its server still reports the parameters of its generation")
+	}
 	create(t, testenv.WebhookServer(ns))
 	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
 }
