@@ -5,18 +5,9 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/store/crstore"
 )
-
-// UncachedObjects are the kinds the server writes but never watches: a
-// manager hosting the server must read them from the API server, not from a
-// cache (client.CacheOptions.DisableFor), lest it cache every record.
-func UncachedObjects() []client.Object {
-	return []client.Object{&v1alpha1.WorksheetRecord{}, &v1alpha1.WorkflowRun{}}
-}
 
 // Config of a server added to a manager.
 type Config struct {

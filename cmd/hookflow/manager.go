@@ -6,13 +6,11 @@ import (
 	"os"
 
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/hookflow/hookflow/controllers"
 	"github.com/hookflow/hookflow/internal/scheme"
-	"github.com/hookflow/hookflow/webhookserver"
 )
 
 func runManager(args []string) error {
@@ -39,14 +37,12 @@ func runManager(args []string) error {
 	if err != nil {
 		return err
 	}
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 scheme.New(),
-		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
-		HealthProbeBindAddress: probeAddr,
-		LeaderElection:         leaderElect,
-		LeaderElectionID:       "hookflow-manager.hookflow.dev",
-		Client:                 client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
-	})
+	mgrOpts := scheme.ManagerOptions()
+	mgrOpts.Metrics = metricsserver.Options{BindAddress: metricsAddr}
+	mgrOpts.HealthProbeBindAddress = probeAddr
+	mgrOpts.LeaderElection = leaderElect
+	mgrOpts.LeaderElectionID = "hookflow-manager.hookflow.dev"
+	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}

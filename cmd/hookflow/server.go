@@ -8,8 +8,6 @@ import (
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/webhookserver"
@@ -42,14 +40,11 @@ func runServer(args []string) error {
 	// The server bounds its own shutdown by its routes' request timeouts; the
 	// pod's termination grace period bounds the whole.
 	noTimeout := time.Duration(-1)
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                  scheme.New(),
-		Metrics:                 metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress:  "0",
-		Cache:                   cache.Options{DefaultNamespaces: map[string]cache.Config{namespace: {}}},
-		Client:                  client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
-		GracefulShutdownTimeout: &noTimeout,
-	})
+	// The server serves its own /healthz and /readyz on its one port.
+	mgrOpts := scheme.LocalManagerOptions()
+	mgrOpts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{namespace: {}}}
+	mgrOpts.GracefulShutdownTimeout = &noTimeout
+	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}

@@ -15,9 +15,7 @@ import (
 
 	"github.com/go-logr/logr"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/hookflow/hookflow/controllers"
 	"github.com/hookflow/hookflow/internal/scheme"
@@ -50,14 +48,13 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		return err
 	}
 	baseURL := "http://" + opts.BindAddress
-	s := scheme.New()
 
 	opts.Log.Info("Starting the local control plane", "assets", opts.AssetsDir)
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: opts.AssetsDir,
 		CRDDirectoryPaths:     []string{opts.CRDDir},
 		ErrorIfCRDPathMissing: true,
-		Scheme:                s,
+		Scheme:                scheme.New(),
 	}
 	cfg, err := env.Start()
 	if err != nil {
@@ -76,13 +73,9 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 	}
 	defer os.Remove(kubeconfig)
 
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 s,
-		Logger:                 opts.Log,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Client:                 client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
-	})
+	mgrOpts := scheme.LocalManagerOptions()
+	mgrOpts.Logger = opts.Log
+	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}

@@ -1,4 +1,5 @@
-// Package scheme builds the runtime.Scheme of the hookflow processes.
+// Package scheme builds the runtime.Scheme and the manager options of the
+// hookflow processes.
 package scheme
 
 import (

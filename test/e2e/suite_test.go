@@ -15,7 +15,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/controllers"
@@ -55,12 +54,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	baseURL = "http://" + addr
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme:                 scheme.New(),
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Client:                 client.Options{Cache: &client.CacheOptions{DisableFor: webhookserver.UncachedObjects()}},
-	})
+	mgr, err := ctrl.NewManager(env.Config, scheme.LocalManagerOptions())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
