@@ -15,6 +15,7 @@ import (
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/store"
+	"github.com/hookflow/hookflow/internal/testenv"
 )
 
 const hookID = "3f9c0a7d2b1e4c56"
@@ -30,7 +31,7 @@ func newTestServer(t *testing.T, limits Limits) *testServer {
 	records := &fakeRecords{}
 	routes := NewRoutes()
 	routes.Store(NewTable([]*Entry{{ID: hookID, Route: compile(t, orderWorkflow("orders", "wf-uid")), Limits: limits}}))
-	srv := New(Options{Routes: routes, Records: records, Log: logr.Discard()})
+	srv := New(Options{Routes: routes, Records: records, Log: logr.Discard(), Now: func() time.Time { return now }})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &testServer{Server: ts, srv: srv, records: records}
@@ -38,32 +39,9 @@ func newTestServer(t *testing.T, limits Limits) *testServer {
 
 var defaultLimits = Limits{MaxBodyBytes: 1 << 10, RequestTimeout: 5 * time.Second}
 
-type answer struct {
-	code   int
-	header http.Header
-	body   map[string]any
-}
-
-func (ts *testServer) do(t *testing.T, method, path, contentType, body string) answer {
+func (ts *testServer) do(t *testing.T, method, path, contentType, body string) testenv.Answer {
 	t.Helper()
-	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{code: resp.StatusCode, header: resp.Header}
-	if err := json.Unmarshal(raw, &a.body); err != nil {
-		t.Fatalf("%s %s answered %d with a body that is not JSON: %q", method, path, resp.StatusCode, raw)
-	}
-	return a
+	return testenv.Call(t, method, ts.URL+path, contentType, body)
 }
 
 const jsonType = "application/json"
@@ -98,18 +76,18 @@ func TestErrorTable(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a := ts.do(t, tc.method, tc.path, tc.contentType, tc.body)
-			if a.code != tc.code {
-				t.Errorf("status = %d, want %d (body %v)", a.code, tc.code, a.body)
+			if a.Code != tc.code {
+				t.Errorf("status = %d, want %d (body %v)", a.Code, tc.code, a.Body)
 			}
 			var want map[string]any
 			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
 				t.Fatal(err)
 			}
-			if fmt.Sprint(a.body) != fmt.Sprint(want) {
-				t.Errorf("body = %v, want %v", a.body, want)
+			if fmt.Sprint(a.Body) != fmt.Sprint(want) {
+				t.Errorf("body = %v, want %v", a.Body, want)
 			}
-			if tc.code == 405 && a.header.Get("Allow") != "POST" {
-				t.Errorf("Allow = %q, want POST", a.header.Get("Allow"))
+			if tc.code == 405 && a.Header.Get("Allow") != "POST" {
+				t.Errorf("Allow = %q, want POST", a.Header.Get("Allow"))
 			}
 		})
 	}
@@ -138,6 +116,7 @@ func TestBodyTooLargeWithoutContentLength(t *testing.T) {
 }
 
 func TestSuccessStoresTheRecord(t *testing.T) {
+	receivedAt := now.Format(time.RFC3339Nano)
 	cases := []struct {
 		name        string
 		path        string
@@ -146,22 +125,22 @@ func TestSuccessStoresTheRecord(t *testing.T) {
 		want        map[string]any
 	}{
 		{"JSON", "", jsonType, `{"order_id":"A-1001","amount":129.5,"customer":{"email":"ada@example.com"},"extra":1}`,
-			map[string]any{"order_id": "A-1001", "amount": 129.5, "email": "ada@example.com", "status": "new"}},
+			map[string]any{"order_id": "A-1001", "amount": 129.5, "email": "ada@example.com", "status": "new", "received_at": receivedAt}},
 		{"JSON with a charset and a number as a string", "", "application/json; charset=utf-8", `{"order_id":"A-1","amount":"12.5"}`,
-			map[string]any{"order_id": "A-1", "amount": 12.5, "status": "new"}},
+			map[string]any{"order_id": "A-1", "amount": 12.5, "status": "new", "received_at": receivedAt}},
 		{"form with dot paths", "", "application/x-www-form-urlencoded", `order_id=A-2&amount=7&customer.email=ada%40example.com`,
-			map[string]any{"order_id": "A-2", "amount": 7.0, "email": "ada@example.com", "status": "new"}},
+			map[string]any{"order_id": "A-2", "amount": 7.0, "email": "ada@example.com", "status": "new", "received_at": receivedAt}},
 		{"query merged under the body", "?order_id=A-3&amount=1", jsonType, `{"amount":2}`,
-			map[string]any{"order_id": "A-3", "amount": 2.0, "status": "new"}},
+			map[string]any{"order_id": "A-3", "amount": 2.0, "status": "new", "received_at": receivedAt}},
 		{"no content type, JSON body", "", "", `{"order_id":"A-4"}`,
-			map[string]any{"order_id": "A-4", "status": "new"}},
+			map[string]any{"order_id": "A-4", "status": "new", "received_at": receivedAt}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newTestServer(t, defaultLimits)
 			a := ts.do(t, "POST", "/hooks/"+hookID+tc.path, tc.contentType, tc.body)
-			if a.code != 200 || a.body["msg"] != "success" || a.body["runId"] == "" {
-				t.Fatalf("answer = %d %v, want 200 success with a runId", a.code, a.body)
+			if a.Code != 200 || a.Body["msg"] != "success" || a.Body["runId"] == "" {
+				t.Fatalf("answer = %d %v, want 200 success with a runId", a.Code, a.Body)
 			}
 			recs := ts.records.all()
 			if len(recs) != 1 {
@@ -174,13 +153,13 @@ func TestSuccessStoresTheRecord(t *testing.T) {
 			if r.Namespace != "shop" || r.Worksheet != "orders" || r.WorksheetUID != "sheet-uid" {
 				t.Errorf("record located at %s/%s (%s)", r.Namespace, r.Worksheet, r.WorksheetUID)
 			}
-			if r.CreatedBy.Workflow != "orders" || r.CreatedBy.Run != a.body["runId"] {
-				t.Errorf("createdBy = %+v, want the workflow and run %v", r.CreatedBy, a.body["runId"])
+			if r.CreatedBy.Workflow != "orders" || r.CreatedBy.Run != a.Body["runId"] {
+				t.Errorf("createdBy = %+v, want the workflow and run %v", r.CreatedBy, a.Body["runId"])
 			}
 			if r.UniqueField != "order_id" || r.UniqueKey == "" {
 				t.Errorf("unique = %q/%q, want order_id and a key", r.UniqueField, r.UniqueKey)
 			}
-			if r.WriteKey != a.body["runId"].(string)+"/save" {
+			if r.WriteKey != a.Body["runId"].(string)+"/save" {
 				t.Errorf("write key = %q", r.WriteKey)
 			}
 		})
@@ -206,16 +185,16 @@ func TestRunFailures(t *testing.T) {
 			ts := newTestServer(t, defaultLimits)
 			ts.records.err = tc.storeErr
 			a := ts.do(t, "POST", "/hooks/"+hookID, jsonType, tc.body)
-			if a.code != tc.code || a.body["msg"] != tc.msg {
-				t.Fatalf("answer = %d %v, want %d %q", a.code, a.body, tc.code, tc.msg)
+			if a.Code != tc.code || a.Body["msg"] != tc.msg {
+				t.Fatalf("answer = %d %v, want %d %q", a.Code, a.Body, tc.code, tc.msg)
 			}
-			if got, _ := a.body["error"].(string); !strings.Contains(got, tc.errorPart) {
+			if got, _ := a.Body["error"].(string); !strings.Contains(got, tc.errorPart) {
 				t.Errorf("error = %q, want it to contain %q", got, tc.errorPart)
 			}
-			if a.body["runId"] == nil {
+			if a.Body["runId"] == nil {
 				t.Error("no runId in a run failure")
 			}
-			if tc.code == 503 && a.header.Get("Retry-After") == "" {
+			if tc.code == 503 && a.Header.Get("Retry-After") == "" {
 				t.Error("503 without Retry-After")
 			}
 		})
@@ -260,7 +239,7 @@ func TestFullBody(t *testing.T) {
 	records := &fakeRecords{}
 	routes := NewRoutes()
 	routes.Store(NewTable([]*Entry{{ID: hookID, Route: rt, Limits: defaultLimits}}))
-	ts := &testServer{Server: httptest.NewServer(New(Options{Routes: routes, Records: records, Log: logr.Discard()}).Handler()), records: records}
+	ts := &testServer{Server: httptest.NewServer(New(Options{Routes: routes, Records: records, Log: logr.Discard(), Now: func() time.Time { return now }}).Handler()), records: records}
 	t.Cleanup(ts.Close)
 
 	for _, tc := range []struct{ contentType, body string }{
@@ -268,15 +247,15 @@ func TestFullBody(t *testing.T) {
 		{"application/xml", `<order id="A-7"/>`},
 	} {
 		a := ts.do(t, "POST", "/hooks/"+hookID+"?order_id=A-7", tc.contentType, tc.body)
-		if a.code != 200 {
-			t.Fatalf("%s body: %d %v", tc.contentType, a.code, a.body)
+		if a.Code != 200 {
+			t.Fatalf("%s body: %d %v", tc.contentType, a.Code, a.Body)
 		}
 		got := records.all()
 		if r := got[len(got)-1]; r.Values["order_id"] != "A-7" || r.Values["raw"] != tc.body {
 			t.Errorf("%s body stored as %v", tc.contentType, r.Values)
 		}
 	}
-	if a := ts.do(t, "POST", "/hooks/"+hookID+"?order_id=A-7", jsonType, `{"order_id":`); a.code != 400 {
-		t.Errorf("malformed JSON with fullBody: %d, want 400", a.code)
+	if a := ts.do(t, "POST", "/hooks/"+hookID+"?order_id=A-7", jsonType, `{"order_id":`); a.Code != 400 {
+		t.Errorf("malformed JSON with fullBody: %d, want 400", a.Code)
 	}
 }

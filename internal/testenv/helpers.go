@@ -2,7 +2,11 @@ package testenv
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,4 +88,39 @@ func FreeAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// Answer is an HTTP answer whose body is JSON.
+type Answer struct {
+	Code   int
+	Header http.Header
+	Body   map[string]any
+	Raw    string
+}
+
+// Call sends a request and decodes its answer; an answer that is not JSON
+// fails the test (every hookflow answer is).
+func Call(t testing.TB, method, url, contentType, body string) Answer {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Answer{Code: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
+	if err := json.Unmarshal(raw, &a.Body); err != nil {
+		t.Fatalf("%s %s answered %d with a body that is not JSON: %q", method, url, resp.StatusCode, raw)
+	}
+	return a
 }

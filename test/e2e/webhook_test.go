@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,37 +17,9 @@ import (
 	"github.com/hookflow/hookflow/internal/testenv"
 )
 
-type answer struct {
-	code int
-	body map[string]any
-	raw  string
-}
-
-func post(t *testing.T, url, contentType, body string) answer {
+func post(t *testing.T, url, contentType, body string) testenv.Answer {
 	t.Helper()
-	return call(t, http.MethodPost, url, contentType, body)
-}
-
-func call(t *testing.T, method, url, contentType, body string) answer {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{code: resp.StatusCode, raw: string(raw)}
-	if err := json.Unmarshal(raw, &a.body); err != nil {
-		t.Fatalf("%s %s: %d with a body that is not JSON: %q", method, url, resp.StatusCode, raw)
-	}
-	return a
+	return testenv.Call(t, http.MethodPost, url, contentType, body)
 }
 
 func records(t *testing.T, ns string) []v1alpha1.WorksheetRecord {
@@ -72,10 +43,10 @@ func TestOrderWebhookEndToEnd(t *testing.T) {
 	}
 
 	a := post(t, url, "application/json", `{"order_id":"A-1001","amount":129.5,"customer":{"email":"ada@example.com"}}`)
-	if a.code != 200 || a.body["msg"] != "success" {
-		t.Fatalf("POST sample: %d %s", a.code, a.raw)
+	if a.Code != 200 || a.Body["msg"] != "success" {
+		t.Fatalf("POST sample: %d %s", a.Code, a.Raw)
 	}
-	runID, _ := a.body["runId"].(string)
+	runID, _ := a.Body["runId"].(string)
 
 	// The answer came after the record was durable: it is there now.
 	recs := records(t, ns)
@@ -127,9 +98,9 @@ func TestOrderWebhookEndToEnd(t *testing.T) {
 		{"form body", "POST", url, "application/x-www-form-urlencoded", "order_id=A-3&amount=5&customer.email=bob%40example.com", 200, `"msg":"success"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := call(t, tc.method, tc.url, tc.contentType, tc.body)
-			if a.code != tc.code || !strings.Contains(a.raw, tc.want) {
-				t.Errorf("%d %s, want %d with %s", a.code, a.raw, tc.code, tc.want)
+			a := testenv.Call(t, tc.method, tc.url, tc.contentType, tc.body)
+			if a.Code != tc.code || !strings.Contains(a.Raw, tc.want) {
+				t.Errorf("%d %s, want %d with %s", a.Code, a.Raw, tc.code, tc.want)
 			}
 		})
 	}
@@ -154,8 +125,8 @@ func TestWorkflowEditIsLiveWithinASecond(t *testing.T) {
 		testenv.OrdersWorksheet(ns), testenv.OrderWorkflow(ns, "orders"))
 	wf := waitServed(t, testenv.OrderWorkflow(ns, "orders"))
 	withoutEmail := `{"order_id":"B-1"}`
-	if a := post(t, wf.Status.WebhookURL, "application/json", withoutEmail); a.code != 200 {
-		t.Fatalf("before the edit: %d %s", a.code, a.raw)
+	if a := post(t, wf.Status.WebhookURL, "application/json", withoutEmail); a.Code != 200 {
+		t.Fatalf("before the edit: %d %s", a.Code, a.Raw)
 	}
 
 	required := true
@@ -168,15 +139,15 @@ func TestWorkflowEditIsLiveWithinASecond(t *testing.T) {
 	testenv.Eventually(t, time.Second, "new required parameter enforced", func() (bool, string) {
 		n++
 		a := post(t, wf.Status.WebhookURL, "application/json", fmt.Sprintf(`{"order_id":"B-poll-%d"}`, n))
-		return a.code == 400 && strings.Contains(a.raw, `"missing":["customer.email"]`), a.raw
+		return a.Code == 400 && strings.Contains(a.Raw, `"missing":["customer.email"]`), a.Raw
 	})
 	t.Logf("new required parameter enforced %v after the update", time.Since(edited))
 
 	// While the edit propagated, requests were answered by the old or the new
 	// generation, never refused as unknown: no 404 above, or eventually
 	// would have shown it as the last state.
-	if a := post(t, wf.Status.WebhookURL, "application/json", `{"order_id":"B-2","customer":{"email":"c@example.com"}}`); a.code != 200 {
-		t.Errorf("with the new parameter: %d %s", a.code, a.raw)
+	if a := post(t, wf.Status.WebhookURL, "application/json", `{"order_id":"B-2","customer":{"email":"c@example.com"}}`); a.Code != 200 {
+		t.Errorf("with the new parameter: %d %s", a.Code, a.Raw)
 	}
 }
 
@@ -215,8 +186,8 @@ func TestUnusableWorkflowsAnswer404(t *testing.T) {
 				t.Errorf("message %q does not name %q", msg, tc.names)
 			}
 			a := post(t, wf.Status.WebhookURL, "application/json", `{"order_id":"C-1"}`)
-			if a.code != 404 || a.body["msg"] != "Webhook not found" {
-				t.Errorf("URL of a not-Ready Workflow answered %d %s", a.code, a.raw)
+			if a.Code != 404 || a.Body["msg"] != "Webhook not found" {
+				t.Errorf("URL of a not-Ready Workflow answered %d %s", a.Code, a.Raw)
 			}
 		})
 	}
