@@ -86,7 +86,7 @@ func coerceString(s string, t v1alpha1.ParameterType) (any, bool) {
 		b, ok := parseBool(s)
 		return b, ok
 	case v1alpha1.ParameterObject:
-		v, err := decodeJSON(s)
+		v, err := payload.DecodeValue([]byte(s))
 		if err != nil {
 			return nil, false
 		}
@@ -106,7 +106,7 @@ func decodeArray(s string) (any, bool) {
 	if !strings.HasPrefix(strings.TrimLeft(s, " \t\r\n"), "[") {
 		return nil, false
 	}
-	v, err := decodeJSON(s)
+	v, err := payload.DecodeValue([]byte(s))
 	if err != nil {
 		return nil, false
 	}

@@ -2,32 +2,10 @@ package params
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
-	"strings"
 
 	"github.com/hookflow/hookflow/internal/payload"
 )
-
-// decodeJSON decodes s as exactly one JSON value, numbers as json.Number.
-// Only white space may follow the value.
-func decodeJSON(s string) (any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
-			return nil, fmt.Errorf("invalid JSON at byte %d: %w", syntax.Offset, err)
-		}
-		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	if rest := s[dec.InputOffset():]; strings.TrimLeft(rest, " \t\r\n") != "" {
-		return nil, fmt.Errorf("invalid JSON: data after the value at byte %d", dec.InputOffset())
-	}
-	return v, nil
-}
 
 // normalize returns a copy of a request or sample value in which every
 // json.Number is a float64, every nested payload.Document a map[string]any,

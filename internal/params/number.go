@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"strconv"
+
+	"github.com/hookflow/hookflow/internal/decimal"
 )
 
 // parseNumber parses a plain decimal number with an optional exponent
@@ -12,7 +14,7 @@ import (
 // number: hexadecimal, underscores, Inf and NaN. A value too small for a
 // float64 becomes 0; one too large is rejected.
 func parseNumber(s string) (float64, bool) {
-	if !isPlainDecimal(s) {
+	if _, ok := decimal.Scan(s); !ok {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -25,40 +27,6 @@ func parseNumber(s string) (float64, bool) {
 	return f, true
 }
 
-// isPlainDecimal reports whether s is [+-] digits [. digits] [e [+-] digits],
-// with at least one digit before the exponent.
-func isPlainDecimal(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for ; i < len(s) && isDigit(s[i]); i++ {
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s) && isDigit(s[i]); i++ {
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		start := i
-		for ; i < len(s) && isDigit(s[i]); i++ {
-		}
-		if i == start {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
 // hasLeadingZero reports whether a plain decimal has a superfluous leading
 // zero ("007", "-01.5"), the mark of an identifier such as a postal code
 // rather than of a number.
@@ -66,8 +34,5 @@ func hasLeadingZero(s string) bool {
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		s = s[1:]
 	}
-	return len(s) > 1 && s[0] == '0' && isDigit(s[1])
+	return len(s) > 1 && s[0] == '0' && decimal.Digits(s[1:]) > 0
 }
-
-// isDigit reports whether b is an ASCII digit.
-func isDigit(b byte) bool { return '0' <= b && b <= '9' }

@@ -24,7 +24,7 @@ func fromJSON(sample string, fldPath *field.Path) ([]Parameter, field.ErrorList)
 	if strings.TrimSpace(sample) == "" {
 		return nil, field.ErrorList{field.Required(fldPath, "a JSON object is required when the source is JSON")}
 	}
-	v, err := decodeJSON(sample)
+	v, err := payload.DecodeValue([]byte(sample))
 	if err != nil {
 		return nil, field.ErrorList{field.Invalid(fldPath, excerpt(sample), excerpt(err.Error()))}
 	}

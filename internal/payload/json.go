@@ -13,16 +13,9 @@ func parseJSON(body []byte) (Document, error) {
 	if _, ok := firstNonSpace(body); !ok {
 		return Document{}, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, jsonError(err)
-	}
-	if off := dec.InputOffset(); off < int64(len(body)) {
-		if _, more := firstNonSpace(body[off:]); more {
-			return nil, fmt.Errorf("%w: data after the JSON value at byte %d", ErrMalformed, off)
-		}
+	v, err := DecodeValue(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -50,12 +43,24 @@ func KindOf(v any) string {
 	}
 }
 
-// jsonError describes a decoding error by its position only, so that the
-// error does not echo the body.
-func jsonError(err error) error {
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) {
-		return fmt.Errorf("%w: invalid JSON at byte %d", ErrMalformed, syntax.Offset)
+// DecodeValue decodes data as exactly one JSON value, followed only by
+// white space, with numbers as json.Number. Its errors give a byte offset,
+// never the data itself.
+func DecodeValue(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf("invalid JSON at byte %d", syntax.Offset)
+		}
+		return nil, errors.New("invalid JSON: unexpected end")
 	}
-	return fmt.Errorf("%w: unexpected end of JSON", ErrMalformed)
+	if off := dec.InputOffset(); off < int64(len(data)) {
+		if _, more := firstNonSpace(data[off:]); more {
+			return nil, fmt.Errorf("invalid JSON: data after the value at byte %d", off)
+		}
+	}
+	return v, nil
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"unicode/utf8"
+
+	"github.com/hookflow/hookflow/internal/decimal"
 )
 
 // MaxJSONDepth is how deeply lists and objects may nest in a JSON value.
@@ -86,13 +88,13 @@ func isJSONNumber(s string) bool {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		i += digits(s[i:])
+		i += decimal.Digits(s[i:])
 	default:
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
 		i++
-		n := digits(s[i:])
+		n := decimal.Digits(s[i:])
 		if n == 0 {
 			return false
 		}
@@ -103,7 +105,7 @@ func isJSONNumber(s string) bool {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		n := digits(s[i:])
+		n := decimal.Digits(s[i:])
 		if n == 0 {
 			return false
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/hookflow/hookflow/internal/decimal"
 )
 
 // maxExactInteger is 2^53: every integer up to it in magnitude is exactly a
@@ -62,7 +64,7 @@ func finite(f float64) (any, string) {
 // optional fraction, and an optional exponent. Hexadecimal, underscores,
 // "Inf" and "NaN" are not numbers here.
 func parseDecimal(s string) (any, string) {
-	integer, ok := scanDecimal(s)
+	integer, ok := decimal.Scan(s)
 	if !ok {
 		return nil, reasonNumber
 	}
@@ -78,48 +80,4 @@ func parseDecimal(s string) (any, string) {
 		return nil, reasonFinite // out of range
 	}
 	return finite(f)
-}
-
-// scanDecimal tells whether s is [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? and
-// whether it is an integer (no fraction, no exponent).
-func scanDecimal(s string) (integer, ok bool) {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	intDigits := digits(s[i:])
-	i += intDigits
-	fracDigits := 0
-	integer = true
-	if i < len(s) && s[i] == '.' {
-		integer = false
-		i++
-		fracDigits = digits(s[i:])
-		i += fracDigits
-	}
-	if intDigits+fracDigits == 0 {
-		return false, false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		integer = false
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		expDigits := digits(s[i:])
-		if expDigits == 0 {
-			return false, false
-		}
-		i += expDigits
-	}
-	return integer, i == len(s)
-}
-
-// digits counts the leading ASCII digits of s.
-func digits(s string) int {
-	n := 0
-	for n < len(s) && '0' <= s[n] && s[n] <= '9' {
-		n++
-	}
-	return n
 }
