@@ -77,13 +77,13 @@ func TestWebhookServerDeploysTheServer(t *testing.T) {
 		}
 		return *deploy.Spec.Replicas == 1, "not yet"
 	})
-	ws = &v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "default"}}
-	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ws), ws); err != nil {
-		t.Fatal(err)
-	}
-	if ws.Status.URL != "http://default-hookflow."+ns+".svc" {
-		t.Errorf("url without ingress = %q, want the Service address", ws.Status.URL)
-	}
+	// The status is written after the objects are applied: wait for it.
+	eventually(t, "url without ingress is the Service address", func() (bool, string) {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(ws), ws); err != nil {
+			return false, err.Error()
+		}
+		return ws.Status.URL == "http://default-hookflow."+ns+".svc", "url: " + ws.Status.URL
+	})
 }
 
 func TestWebhookServerCountsItsRoutes(t *testing.T) {
