@@ -3,8 +3,8 @@ package webhookserver
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,12 +12,15 @@ import (
 	"github.com/hookflow/hookflow/internal/celexpr"
 	"github.com/hookflow/hookflow/internal/params"
 	"github.com/hookflow/hookflow/internal/payload"
+	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/runner"
+	"github.com/hookflow/hookflow/internal/signing"
 	"github.com/hookflow/hookflow/internal/store"
 )
 
-// hook serves GET|POST /hooks/{id}. Checks run in the order of DESIGN §4:
-// route, method, size, parse, parameters; then the steps.
+// hook serves GET|POST /hooks/{id}. It is the list of checks of DESIGN §4,
+// in its order: route, method, client IP, size, signature, rate limit,
+// parse, parameters; then a run slot, and the steps.
 func (s *Server) hook(c *gin.Context) {
 	entry := s.opts.Routes.Load().Lookup(c.Param("id"))
 	if entry == nil {
@@ -30,39 +33,29 @@ func (s *Server) hook(c *gin.Context) {
 		abort(c, http.StatusMethodNotAllowed, errorBody{Msg: msgMethodNotAllowed})
 		return
 	}
-
-	body, err := readBody(c.Request, entry.Limits.MaxBodyBytes)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			abort(c, http.StatusRequestEntityTooLarge, errorBody{Msg: msgTooLarge})
-			return
-		}
-		abort(c, http.StatusBadRequest, errorBody{Msg: msgMalformed})
+	if !s.checkClientIP(c, entry) {
 		return
 	}
-
-	doc, err := payload.Parse(c.GetHeader("Content-Type"), body)
-	if err != nil {
-		// A JSON body that is not an object is fine when the Workflow takes
-		// the raw body: its data is in the body parameter.
-		if !errors.Is(err, payload.ErrNotObject) || !rt.FullBody {
-			abort(c, http.StatusBadRequest, errorBody{Msg: msgMalformed})
-			return
-		}
-		doc = payload.Document{}
+	body, ok := s.readBody(c, entry)
+	if !ok || !s.checkSignature(c, entry, body) || !s.takeToken(c, entry) {
+		return
 	}
 	query := c.Request.URL.Query()
-	doc.AddQuery(query)
-	bound := params.Bind(rt.Parameters, doc, body)
-	if len(bound.Missing) > 0 {
-		abort(c, http.StatusBadRequest, errorBody{Msg: msgMissing, Missing: bound.Missing, Invalid: bound.Invalid})
+	if entry.App != nil {
+		// The AppKey, timestamp and sign of appAuth are never parameters.
+		query.Del(signing.QueryAppKey)
+		query.Del(signing.QueryTimestamp)
+		query.Del(signing.QuerySign)
+	}
+	bound, ok := bindParameters(c, rt, body, query)
+	if !ok {
 		return
 	}
-	if len(bound.Invalid) > 0 {
-		abort(c, http.StatusBadRequest, errorBody{Msg: msgInvalid, Invalid: bound.Invalid})
+	release, ok := s.takeSlot(c, entry)
+	if !ok {
 		return
 	}
+	defer release()
 
 	runID := newRunID()
 	ctx, cancel := context.WithTimeout(c.Request.Context(), entry.Limits.RequestTimeout)
@@ -93,12 +86,30 @@ func (s *Server) hook(c *gin.Context) {
 	}
 }
 
-// readBody reads at most limit bytes of the body; more is a *http.MaxBytesError.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
+// bindParameters parses the body for its content type, merges the query
+// and binds the route's parameters; it answers 400 when that fails.
+func bindParameters(c *gin.Context, rt *route.Route, body []byte, query url.Values) (params.Bound, bool) {
+	doc, err := payload.Parse(c.GetHeader("Content-Type"), body)
+	if err != nil {
+		// A JSON body that is not an object is fine when the Workflow takes
+		// the raw body: its data is in the body parameter.
+		if !errors.Is(err, payload.ErrNotObject) || !rt.FullBody {
+			abort(c, http.StatusBadRequest, errorBody{Msg: msgMalformed})
+			return params.Bound{}, false
+		}
+		doc = payload.Document{}
 	}
-	return io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	doc.AddQuery(query)
+	bound := params.Bind(rt.Parameters, doc, body)
+	if len(bound.Missing) > 0 {
+		abort(c, http.StatusBadRequest, errorBody{Msg: msgMissing, Missing: bound.Missing, Invalid: bound.Invalid})
+		return bound, false
+	}
+	if len(bound.Invalid) > 0 {
+		abort(c, http.StatusBadRequest, errorBody{Msg: msgInvalid, Invalid: bound.Invalid})
+		return bound, false
+	}
+	return bound, true
 }
 
 // firstValues keeps the first value of each key, with keys mapped by key.

@@ -11,6 +11,10 @@ import (
 const (
 	msgNotFound         = "Webhook not found"
 	msgMethodNotAllowed = "Method not allowed"
+	msgIPNotAllowed     = "IP not allowed"
+	msgInvalidSignature = "Invalid signature"
+	msgTooManyRequests  = "Too many requests"
+	msgRequestTimeout   = "Request timeout"
 	msgTooLarge         = "Request body too large"
 	msgMalformed        = "Malformed request body"
 	msgMissing          = "Missing required parameter"
@@ -21,7 +25,7 @@ const (
 	msgInternal         = "Internal error"
 )
 
-// retryAfterSeconds is the Retry-After of a 503.
+// retryAfterSeconds is the Retry-After of a 503, and of a 429 that set none.
 const retryAfterSeconds = 5
 
 type errorBody struct {
@@ -38,7 +42,7 @@ type successBody struct {
 }
 
 func abort(c *gin.Context, code int, body errorBody) {
-	if code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests {
+	if (code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests) && c.Writer.Header().Get("Retry-After") == "" {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	c.AbortWithStatusJSON(code, body)

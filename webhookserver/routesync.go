@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/route"
+	"github.com/hookflow/hookflow/internal/serverresources"
 )
 
 // Scope selects the Workflows a server serves.
@@ -39,6 +41,8 @@ type RouteSync struct {
 
 	compiled map[string]*route.Route // by compileKey
 	served   map[types.UID]*Entry
+	limiters map[types.UID]*limiter
+	slots    map[string]*Slots // by WebhookServer namespace/name
 }
 
 // NeedLeaderElection is false: every replica serves.
@@ -60,7 +64,7 @@ func (r *RouteSync) Start(ctx context.Context) error {
 		UpdateFunc: func(any, any) { poke() },
 		DeleteFunc: func(any) { poke() },
 	}
-	for _, obj := range []client.Object{&v1alpha1.Workflow{}, &v1alpha1.Worksheet{}, &v1alpha1.WebhookServer{}} {
+	for _, obj := range []client.Object{&v1alpha1.Workflow{}, &v1alpha1.Worksheet{}, &v1alpha1.WebhookServer{}, &corev1.Secret{}} {
 		inf, err := r.Cache.GetInformer(ctx, obj)
 		if err != nil {
 			return fmt.Errorf("informer for %T: %w", obj, err)
@@ -89,17 +93,19 @@ func (r *RouteSync) rebuild(ctx context.Context) error {
 		workflows v1alpha1.WorkflowList
 		sheets    v1alpha1.WorksheetList
 		servers   v1alpha1.WebhookServerList
+		secrets   corev1.SecretList
 	)
 	opts := []client.ListOption{}
 	if r.Scope.Namespace != "" {
 		opts = append(opts, client.InNamespace(r.Scope.Namespace))
 	}
-	for _, list := range []client.ObjectList{&workflows, &sheets, &servers} {
+	for _, list := range []client.ObjectList{&workflows, &sheets, &servers, &secrets} {
 		if err := r.Cache.List(ctx, list, opts...); err != nil {
 			return fmt.Errorf("list %T: %w", list, err)
 		}
 	}
-	table := r.build(workflows.Items, indexSheets(sheets.Items), indexServers(servers.Items))
+	byKey := indexServers(servers.Items)
+	table := r.build(workflows.Items, indexSheets(sheets.Items), byKey, credentialsOf(byKey, secrets.Items))
 	r.Routes.Store(table)
 	r.Log.V(1).Info("Route table rebuilt", "routes", table.Len())
 	if r.OnBuilt != nil {
@@ -113,14 +119,23 @@ func (r *RouteSync) rebuild(ctx context.Context) error {
 // taken from the compile cache); one whose new generation the controller has
 // not judged yet keeps its previous route; all others are not served.
 // Oldest Workflows come first, so on an id conflict the oldest wins.
-func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[string]*v1alpha1.Worksheet, servers map[string]*v1alpha1.WebhookServer) *Table {
+//
+// creds holds the data of each WebhookServer's credentials Secret, by
+// namespace/name of the WebhookServer.
+func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[string]*v1alpha1.Worksheet,
+	servers map[string]*v1alpha1.WebhookServer, creds map[string]map[string][]byte) *Table {
 	sort.Slice(workflows, func(i, j int) bool { return route.Older(&workflows[i], &workflows[j]) })
 	compiled := make(map[string]*route.Route, len(workflows))
 	served := make(map[types.UID]*Entry, len(workflows))
 	entries := make([]*Entry, 0, len(workflows))
+	settings := map[string]*serverSettings{}
+	if r.limiters == nil {
+		r.limiters = map[types.UID]*limiter{}
+	}
 	for i := range workflows {
 		wf := &workflows[i]
-		if (r.Scope.Server != "" && wf.ServerName() != r.Scope.Server) || !wf.IsEnabled() || wf.Status.WebhookID == "" {
+		if (r.Scope.Server != "" && wf.ServerName() != r.Scope.Server) || !wf.IsEnabled() || wf.Status.WebhookID == "" ||
+			!wf.DeletionTimestamp.IsZero() {
 			continue
 		}
 		var entry *Entry
@@ -137,7 +152,12 @@ func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[s
 				}
 			}
 			compiled[key] = rt
-			entry = &Entry{ID: wf.Status.WebhookID, Route: rt, Limits: limitsOf(servers[wf.Namespace+"/"+wf.ServerName()])}
+			serverKey := wf.Namespace + "/" + wf.ServerName()
+			var err error
+			if entry, err = r.newEntry(wf, rt, r.settingsFor(serverKey, servers[serverKey], creds[serverKey], settings)); err != nil {
+				r.Log.Info("Workflow is Ready but not served yet", "namespace", wf.Namespace, "workflow", wf.Name, "reason", err.Error())
+				continue
+			}
 		case ready == nil || ready.ObservedGeneration < wf.Generation:
 			entry = r.served[wf.UID]
 		}
@@ -147,6 +167,15 @@ func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[s
 		}
 	}
 	r.compiled, r.served = compiled, served
+	r.slots = make(map[string]*Slots, len(settings))
+	for key, s := range settings {
+		r.slots[key] = s.runs
+	}
+	for uid := range r.limiters {
+		if served[uid] == nil {
+			delete(r.limiters, uid)
+		}
+	}
 	return NewTable(entries)
 }
 
@@ -162,20 +191,6 @@ func compileKey(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) st
 		}
 	}
 	return b.String()
-}
-
-func limitsOf(ws *v1alpha1.WebhookServer) Limits {
-	l := Limits{MaxBodyBytes: v1alpha1.DefaultMaxBodyBytes, RequestTimeout: v1alpha1.DefaultRequestTimeout}
-	if ws == nil {
-		return l
-	}
-	if ws.Spec.Limits.MaxBodyBytes > 0 {
-		l.MaxBodyBytes = ws.Spec.Limits.MaxBodyBytes
-	}
-	if t := ws.Spec.Limits.RequestTimeout; t != nil && t.Duration > 0 {
-		l.RequestTimeout = t.Duration
-	}
-	return l
 }
 
 func indexSheets(items []v1alpha1.Worksheet) map[string]map[string]*v1alpha1.Worksheet {
@@ -194,6 +209,22 @@ func indexServers(items []v1alpha1.WebhookServer) map[string]*v1alpha1.WebhookSe
 	out := make(map[string]*v1alpha1.WebhookServer, len(items))
 	for i := range items {
 		out[items[i].Namespace+"/"+items[i].Name] = &items[i]
+	}
+	return out
+}
+
+// credentialsOf returns the data of each WebhookServer's credentials Secret,
+// by namespace/name of the WebhookServer.
+func credentialsOf(servers map[string]*v1alpha1.WebhookServer, secrets []corev1.Secret) map[string]map[string][]byte {
+	byName := make(map[string]*corev1.Secret, len(secrets))
+	for i := range secrets {
+		byName[secrets[i].Namespace+"/"+secrets[i].Name] = &secrets[i]
+	}
+	out := make(map[string]map[string][]byte, len(servers))
+	for key, ws := range servers {
+		if s := byName[ws.Namespace+"/"+serverresources.CredentialsSecretName(ws)]; s != nil {
+			out[key] = s.Data
+		}
 	}
 	return out
 }

@@ -51,7 +51,7 @@ func TestBuildServesOnlyReadyWorkflowsAtTheirGeneration(t *testing.T) {
 		served("no-id", "", 1, 1, metav1.ConditionTrue),
 		disabled,
 		otherServer,
-	}, sheets(), nil)
+	}, sheets(), nil, nil)
 
 	if got := ids(table); len(got) != 1 || got["id-ready"] != "ready" {
 		t.Errorf("served %v, want only id-ready", got)
@@ -64,21 +64,21 @@ func TestBuildServesOnlyReadyWorkflowsAtTheirGeneration(t *testing.T) {
 
 func TestBuildKeepsThePreviousRouteWhileANewGenerationAwaitsItsVerdict(t *testing.T) {
 	r := &RouteSync{Log: logr.Discard()}
-	first := r.build([]v1alpha1.Workflow{served("orders", "id-1", 1, 1, metav1.ConditionTrue)}, sheets(), nil)
+	first := r.build([]v1alpha1.Workflow{served("orders", "id-1", 1, 1, metav1.ConditionTrue)}, sheets(), nil, nil)
 	before := first.Lookup("id-1")
 
 	// Generation 2 is not judged yet: generation 1 keeps serving.
-	pending := r.build([]v1alpha1.Workflow{served("orders", "id-1", 2, 1, metav1.ConditionTrue)}, sheets(), nil)
+	pending := r.build([]v1alpha1.Workflow{served("orders", "id-1", 2, 1, metav1.ConditionTrue)}, sheets(), nil, nil)
 	if pending.Lookup("id-1") != before {
 		t.Fatal("the previous route was dropped while the new generation awaits its verdict")
 	}
 	// Generation 2 judged not Ready: it stops being served.
-	rejected := r.build([]v1alpha1.Workflow{served("orders", "id-1", 2, 2, metav1.ConditionFalse)}, sheets(), nil)
+	rejected := r.build([]v1alpha1.Workflow{served("orders", "id-1", 2, 2, metav1.ConditionFalse)}, sheets(), nil, nil)
 	if rejected.Lookup("id-1") != nil {
 		t.Fatal("a generation judged not Ready is served")
 	}
 	// ... and a later pending generation has nothing to fall back on.
-	again := r.build([]v1alpha1.Workflow{served("orders", "id-1", 3, 2, metav1.ConditionFalse)}, sheets(), nil)
+	again := r.build([]v1alpha1.Workflow{served("orders", "id-1", 3, 2, metav1.ConditionFalse)}, sheets(), nil, nil)
 	if again.Lookup("id-1") != nil {
 		t.Fatal("a route came back without a Ready verdict")
 	}
@@ -87,19 +87,19 @@ func TestBuildKeepsThePreviousRouteWhileANewGenerationAwaitsItsVerdict(t *testin
 func TestBuildReusesCompiledRoutesUntilSomethingTheyUseChanges(t *testing.T) {
 	r := &RouteSync{Log: logr.Discard()}
 	wfs := []v1alpha1.Workflow{served("orders", "id-1", 1, 1, metav1.ConditionTrue)}
-	a := r.build(wfs, sheets(), nil).Lookup("id-1").Route
-	if b := r.build(wfs, sheets(), nil).Lookup("id-1").Route; b != a {
+	a := r.build(wfs, sheets(), nil, nil).Lookup("id-1").Route
+	if b := r.build(wfs, sheets(), nil, nil).Lookup("id-1").Route; b != a {
 		t.Error("an unchanged Workflow was compiled again")
 	}
 	statusOnly := sheets()
 	statusOnly["shop"]["orders"].ResourceVersion = "2"
 	statusOnly["shop"]["orders"].Status.Records = 7
-	if b := r.build(wfs, statusOnly, nil).Lookup("id-1").Route; b != a {
+	if b := r.build(wfs, statusOnly, nil, nil).Lookup("id-1").Route; b != a {
 		t.Error("a Worksheet status write recompiled the route")
 	}
 	changed := sheets()
 	changed["shop"]["orders"].Generation = 2
-	if c := r.build(wfs, changed, nil).Lookup("id-1").Route; c == a {
+	if c := r.build(wfs, changed, nil, nil).Lookup("id-1").Route; c == a {
 		t.Error("a Worksheet spec change did not recompile the route")
 	}
 }
@@ -109,7 +109,7 @@ func TestBuildGivesAConflictingIDToTheOldest(t *testing.T) {
 	young := served("young", "same", 1, 1, metav1.ConditionTrue)
 	young.CreationTimestamp = metav1.NewTime(old.CreationTimestamp.Add(time.Second))
 	r := &RouteSync{Log: logr.Discard()}
-	if got := r.build([]v1alpha1.Workflow{young, old}, sheets(), nil).Lookup("same").Route.Name; got != "old" {
+	if got := r.build([]v1alpha1.Workflow{young, old}, sheets(), nil, nil).Lookup("same").Route.Name; got != "old" {
 		t.Errorf("id served by %q, want old", got)
 	}
 }
@@ -120,7 +120,7 @@ func TestBuildTakesLimitsFromTheWebhookServer(t *testing.T) {
 	}}}
 	r := &RouteSync{Log: logr.Discard()}
 	table := r.build([]v1alpha1.Workflow{served("orders", "id-1", 1, 1, metav1.ConditionTrue)}, sheets(),
-		map[string]*v1alpha1.WebhookServer{"shop/default": ws})
+		map[string]*v1alpha1.WebhookServer{"shop/default": ws}, nil)
 	if l := table.Lookup("id-1").Limits; l.MaxBodyBytes != 42 || l.RequestTimeout != time.Minute {
 		t.Errorf("limits = %+v", l)
 	}

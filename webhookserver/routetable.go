@@ -4,20 +4,41 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
+	"github.com/hookflow/hookflow/internal/clientip"
 	"github.com/hookflow/hookflow/internal/route"
+	"github.com/hookflow/hookflow/internal/signing"
 )
 
-// Limits bound the handling of one request.
+// Limits bound the handling of one request: the limits of the route's
+// WebhookServer.
 type Limits struct {
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
+	// ReadTimeout bounds the reading of the request; zero leaves the
+	// http.Server's own deadline in place.
+	ReadTimeout time.Duration
 }
 
-// Entry is a served webhook.
+// Entry is a served webhook: its compiled route and everything its checks
+// need, resolved when the table is built so that a request does no more
+// than read it.
 type Entry struct {
 	ID     string
 	Route  *route.Route
 	Limits Limits
+	// Peers finds the client address: the WebhookServer's trusted proxies.
+	Peers clientip.Resolver
+	// App holds the appAuth keys; nil when appAuth is off.
+	App *signing.AppCredentials
+	// Signature is the sender's HMAC header; nil when off.
+	Signature *signing.HeaderScheme
+	// Limiter is the route's token bucket on this replica; nil without rateLimit.
+	Limiter *rate.Limiter
+	// Runs bounds the runs in progress of the route's WebhookServer on this
+	// replica; nil for no bound.
+	Runs *Slots
 }
 
 // Table maps webhook ids to entries. A Table is never changed once built.

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/signing"
 	"github.com/hookflow/hookflow/internal/store"
 )
 
@@ -36,14 +37,30 @@ type Options struct {
 	// ShutdownTimeout bounds the wait for in-flight requests on shutdown;
 	// by default the longest request timeout of the routes, plus 5s.
 	ShutdownTimeout time.Duration
+	// ReadTimeout bounds the reading of each request, headers and body
+	// (the WebhookServer's limits.readTimeout); DefaultReadTimeout when 0.
+	ReadTimeout time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
+
+// Bounds of the server that no WebhookServer changes.
+const (
+	// maxHeaderBytes bounds the request line and headers.
+	maxHeaderBytes = 64 << 10
+	// idleTimeout closes keep-alive connections left unused.
+	idleTimeout = 60 * time.Second
+	// replayCacheSize bounds the signs remembered against replays; a server
+	// that holds that many unexpired signs answers 503 to signed requests
+	// rather than let a replay through.
+	replayCacheSize = 500_000
+)
 
 // Server serves webhooks. It is a controller-runtime Runnable.
 type Server struct {
 	opts    Options
 	engine  *gin.Engine
+	replays *signing.ReplayCache
 	ready   atomic.Bool
 	address atomic.Pointer[string]
 }
@@ -53,8 +70,13 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = v1alpha1.DefaultReadTimeout
+	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{opts: opts}
+	// A timestamp may be up to a window in the future: its sign is kept for
+	// two windows, so that it cannot be replayed while it is still fresh.
+	s := &Server{opts: opts, replays: signing.NewReplayCache(2*signing.Window, replayCacheSize)}
 	e := gin.New()
 	e.Use(s.recovery)
 	e.HandleMethodNotAllowed = false
@@ -95,11 +117,15 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	addr := ln.Addr().String()
 	s.address.Store(&addr)
+	// Headers and body must arrive within ReadTimeout: a client that
+	// trickles them is cut off. Answers have no write deadline: a run's
+	// answer is written once the run is durable, whatever it took.
 	srv := &http.Server{
 		Handler:           s.engine,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: s.opts.ReadTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -4,8 +4,15 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/serverresources"
 	"github.com/hookflow/hookflow/internal/store/crstore"
 )
 
@@ -17,6 +24,22 @@ type Config struct {
 	Scope Scope
 	// DrainDelay: see Options.
 	DrainDelay time.Duration
+	// ReadTimeout: see Options.
+	ReadTimeout time.Duration
+}
+
+// CacheOptions are the cache settings of a server process that serves the
+// Workflows of one WebhookServer: its namespace only, and of the Secrets
+// only the WebhookServer's credentials, which is all its Role may read.
+func CacheOptions(namespace, server string) cache.Options {
+	credentials := serverresources.CredentialsSecretName(&v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Name: server}})
+	return cache.Options{
+		DefaultNamespaces: map[string]cache.Config{namespace: {}},
+		DefaultTransform:  cache.TransformStripManagedFields(),
+		ByObject: map[client.Object]cache.ByObject{
+			&corev1.Secret{}: {Field: fields.OneTermEqualSelector("metadata.name", credentials)},
+		},
+	}
 }
 
 // AddToManager builds a Server and adds it and its RouteSync to mgr. The
@@ -30,6 +53,7 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 		Records:     &crstore.Records{Client: mgr.GetClient()},
 		Log:         log,
 		DrainDelay:  cfg.DrainDelay,
+		ReadTimeout: cfg.ReadTimeout,
 	})
 	sync := &RouteSync{
 		Cache:   mgr.GetCache(),

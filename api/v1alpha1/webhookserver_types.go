@@ -9,8 +9,10 @@ import (
 
 // Defaults of ServerLimits, as in the CRD.
 const (
-	DefaultMaxBodyBytes   = 1 << 20
-	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxBodyBytes      = 1 << 20
+	DefaultRequestTimeout    = 30 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultMaxConcurrentRuns = 256
 )
 
 // WebhookServerSpec describes a deployment of the hookflow webhook server.
@@ -106,10 +108,24 @@ type ServerLimits struct {
 	// +kubebuilder:validation:Maximum=67108864
 	MaxBodyBytes int64 `json:"maxBodyBytes,omitempty"`
 
-	// RequestTimeout bounds the handling of one request.
+	// RequestTimeout bounds the steps of one run.
 	// +optional
 	// +kubebuilder:default="30s"
 	RequestTimeout *metav1.Duration `json:"requestTimeout,omitempty"`
+
+	// ReadTimeout bounds the time a client may take to send the headers and
+	// the body of one request; a client too slow gets 408 and is disconnected.
+	// +optional
+	// +kubebuilder:default="30s"
+	ReadTimeout *metav1.Duration `json:"readTimeout,omitempty"`
+
+	// MaxConcurrentRuns bounds the runs in progress on one replica; a request
+	// over it gets 503 with Retry-After, and nothing is written.
+	// +optional
+	// +kubebuilder:default=256
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100000
+	MaxConcurrentRuns int32 `json:"maxConcurrentRuns,omitempty"`
 }
 
 // WebhookServerStatus is the observed state of a WebhookServer.

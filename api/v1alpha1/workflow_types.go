@@ -76,11 +76,12 @@ type WebhookTrigger struct {
 	// +kubebuilder:validation:MaxItems=256
 	Parameters []ParameterOverride `json:"parameters,omitempty"`
 
-	// Security of the webhook. Not supported yet.
+	// Security of the webhook: app authorization, a sender's signature
+	// header, an IP whitelist.
 	// +optional
 	Security *WebhookSecurity `json:"security,omitempty"`
 
-	// RateLimit of the webhook. Not supported yet.
+	// RateLimit of the webhook, per server replica; over it the answer is 429.
 	// +optional
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 }
@@ -197,7 +198,8 @@ type AppAuth struct {
 	// +optional
 	Enabled bool `json:"enabled,omitempty"`
 
-	// SecretRef is a Secret with the keys appKey and secretKey.
+	// SecretRef is a Secret, in the Workflow's namespace, with the keys
+	// appKey and secretKey.
 	// +required
 	SecretRef LocalObjectReference `json:"secretRef"`
 }
@@ -212,6 +214,7 @@ type SignatureCheck struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`
 	Header string `json:"header"`
 
 	// Algorithm of the HMAC.
@@ -224,7 +227,8 @@ type SignatureCheck struct {
 	// +kubebuilder:validation:MaxLength=64
 	Prefix string `json:"prefix,omitempty"`
 
-	// SecretRef is the key of a Secret holding the HMAC secret.
+	// SecretRef is the key of a Secret, in the Workflow's namespace, holding
+	// the HMAC secret.
 	// +required
 	SecretRef SecretKeyReference `json:"secretRef"`
 }
@@ -234,11 +238,14 @@ type RateLimit struct {
 	// RequestsPerSecond allowed on average.
 	// +required
 	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000000
 	RequestsPerSecond int32 `json:"requestsPerSecond"`
 
-	// Burst allowed above the average.
+	// Burst is the number of requests allowed at once; requestsPerSecond
+	// by default.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000000
 	Burst int32 `json:"burst,omitempty"`
 }
 

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 
+	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/webhookserver"
 )
@@ -20,6 +20,7 @@ func runServer(args []string) error {
 		serverName string
 		bindAddr   string
 		drainDelay time.Duration
+		readTime   time.Duration
 	)
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	common.bind(fs)
@@ -27,6 +28,7 @@ func runServer(args []string) error {
 	fs.StringVar(&serverName, "webhook-server", "", "Serve only the Workflows bound to this WebhookServer.")
 	fs.StringVar(&bindAddr, "bind-address", ":8080", "Address of /hooks/{id}, /healthz and /readyz.")
 	fs.DurationVar(&drainDelay, "drain-delay", 5*time.Second, "On SIGTERM, keep serving this long with /readyz failing before closing the listener.")
+	fs.DurationVar(&readTime, "read-timeout", v1alpha1.DefaultReadTimeout, "Bound on reading the headers and body of one request (the WebhookServer's limits.readTimeout).")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,7 +44,7 @@ func runServer(args []string) error {
 	noTimeout := time.Duration(-1)
 	// The server serves its own /healthz and /readyz on its one port.
 	mgrOpts := scheme.LocalManagerOptions()
-	mgrOpts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{namespace: {}}}
+	mgrOpts.Cache = webhookserver.CacheOptions(namespace, serverName)
 	mgrOpts.GracefulShutdownTimeout = &noTimeout
 	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
@@ -52,6 +54,7 @@ func runServer(args []string) error {
 		BindAddress: bindAddr,
 		Scope:       webhookserver.Scope{Namespace: namespace, Server: serverName},
 		DrainDelay:  drainDelay,
+		ReadTimeout: readTime,
 	}); err != nil {
 		return err
 	}

@@ -35,6 +35,10 @@ func Compile(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) (*Rou
 		return nil, newError(ReasonInvalidSpec, errs)
 	}
 
+	security, errs := compileSecurity(&hook, hookPath)
+	if len(errs) > 0 {
+		return nil, newError(ReasonInvalidSpec, errs)
+	}
 	rt := &Route{
 		Namespace:  wf.Namespace,
 		Name:       wf.Name,
@@ -43,6 +47,7 @@ func Compile(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) (*Rou
 		Methods:    methods(hook.Methods),
 		Parameters: ps,
 		FullBody:   hook.Sample.FullBody,
+		Security:   security,
 	}
 	stepNames := make([]string, 0, len(wf.Spec.Steps))
 	for i, s := range wf.Spec.Steps {
@@ -68,12 +73,6 @@ func unsupportedFeatures(wf *v1alpha1.Workflow) field.ErrorList {
 	var errs field.ErrorList
 	hookPath := specPath.Child("trigger", "webhook")
 	hook := wf.Spec.Trigger.Webhook
-	if hook.Security != nil {
-		errs = append(errs, unsupported(hookPath.Child("security")))
-	}
-	if hook.RateLimit != nil {
-		errs = append(errs, unsupported(hookPath.Child("rateLimit")))
-	}
 	if hook.Sample.Source == v1alpha1.SampleCapture {
 		errs = append(errs, unsupported(hookPath.Child("sample", "source")))
 	}

@@ -106,12 +106,9 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 		{"override conflicting with the sample", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
 			wf.Spec.Trigger.Webhook.Parameters = []v1alpha1.ParameterOverride{{Name: "amount.cents"}}
 		}, ReasonInvalidSpec, []string{"spec.trigger.webhook.parameters[0].name"}},
-		{"security", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
-			wf.Spec.Trigger.Webhook.Security = &v1alpha1.WebhookSecurity{}
-		}, ReasonUnsupported, []string{"spec.trigger.webhook.security", "not supported yet"}},
-		{"rate limit", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
-			wf.Spec.Trigger.Webhook.RateLimit = &v1alpha1.RateLimit{RequestsPerSecond: 1}
-		}, ReasonUnsupported, []string{"spec.trigger.webhook.rateLimit"}},
+		{"bad ip whitelist entry", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
+			wf.Spec.Trigger.Webhook.Security = &v1alpha1.WebhookSecurity{IPWhitelist: []string{"10.0.0.0/8", "10.0.0.300"}}
+		}, ReasonInvalidSpec, []string{"spec.trigger.webhook.security.ipWhitelist", "10.0.0.300"}},
 		{"capture", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
 			wf.Spec.Trigger.Webhook.Sample.Source = v1alpha1.SampleCapture
 		}, ReasonUnsupported, []string{"spec.trigger.webhook.sample.source"}},

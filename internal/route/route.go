@@ -25,6 +25,8 @@ type Route struct {
 	Parameters []params.Parameter
 	// FullBody tells whether the parameter "body" holds the raw body.
 	FullBody bool
+	// Security of the webhook.
+	Security Security
 	// Steps in order.
 	Steps []Step
 }

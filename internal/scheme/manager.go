@@ -2,6 +2,7 @@ package scheme
 
 import (
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -16,6 +17,8 @@ import (
 func ManagerOptions() ctrl.Options {
 	return ctrl.Options{
 		Scheme: New(),
+		// No cache holds managedFields: the controllers never read them.
+		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 		Client: client.Options{Cache: &client.CacheOptions{
 			DisableFor: []client.Object{&v1alpha1.WorksheetRecord{}, &v1alpha1.WorkflowRun{}},
 		}},

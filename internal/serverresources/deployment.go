@@ -85,7 +85,17 @@ func Args(ws *v1alpha1.WebhookServer) []string {
 		"--webhook-server=" + ws.Name,
 		"--bind-address=:" + strconv.Itoa(int(ContainerPort)),
 		"--drain-delay=" + DrainDelay.String(),
+		"--read-timeout=" + ReadTimeout(ws).String(),
 	}
+}
+
+// ReadTimeout returns the bound on reading one request of ws:
+// spec.limits.readTimeout, else the default.
+func ReadTimeout(ws *v1alpha1.WebhookServer) time.Duration {
+	if t := ws.Spec.Limits.ReadTimeout; t != nil && t.Duration > 0 {
+		return t.Duration
+	}
+	return v1alpha1.DefaultReadTimeout
 }
 
 // TerminationGracePeriodSeconds returns how long the kubelet waits after

@@ -28,9 +28,20 @@ const (
 // nameSuffix is appended to the WebhookServer's name to name its objects.
 const nameSuffix = "-hookflow"
 
+// credentialsSuffix is appended to ObjectName to name the credentials Secret.
+const credentialsSuffix = "-credentials"
+
 // ObjectName returns the name shared by all objects of ws: "<ws.Name>-hookflow".
 func ObjectName(ws *v1alpha1.WebhookServer) string {
 	return ws.Name + nameSuffix
+}
+
+// CredentialsSecretName returns the name of the Secret holding the
+// credentials of the Workflows of ws: "<ws.Name>-hookflow-credentials". The
+// manager copies into it the Secret keys those Workflows reference; it is
+// the one Secret the server pods of ws may read.
+func CredentialsSecretName(ws *v1alpha1.WebhookServer) string {
+	return ObjectName(ws) + credentialsSuffix
 }
 
 // Labels returns the labels set on all objects of ws and on its pods.

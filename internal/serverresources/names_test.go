@@ -7,12 +7,13 @@ import (
 
 func TestNamesAndLabels(t *testing.T) {
 	tests := []struct {
-		name     string
-		server   string
-		wantName string
+		name            string
+		server          string
+		wantName        string
+		wantCredentials string
 	}{
-		{name: "default", server: "default", wantName: "default-hookflow"},
-		{name: "other", server: "public", wantName: "public-hookflow"},
+		{name: "default", server: "default", wantName: "default-hookflow", wantCredentials: "default-hookflow-credentials"},
+		{name: "other", server: "public", wantName: "public-hookflow", wantCredentials: "public-hookflow-credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -20,6 +21,9 @@ func TestNamesAndLabels(t *testing.T) {
 			ws.Name = tt.server
 			if got := ObjectName(ws); got != tt.wantName {
 				t.Errorf("ObjectName = %q, want %q", got, tt.wantName)
+			}
+			if got := CredentialsSecretName(ws); got != tt.wantCredentials {
+				t.Errorf("CredentialsSecretName = %q, want %q", got, tt.wantCredentials)
 			}
 			wantSelector := map[string]string{
 				"app.kubernetes.io/name":     "hookflow-server",
