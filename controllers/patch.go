@@ -19,16 +19,16 @@ func patchObject(ctx context.Context, c client.Client, before, obj client.Object
 	if !equality.Semantic.DeepEqual(before.GetLabels(), obj.GetLabels()) ||
 		!equality.Semantic.DeepEqual(before.GetFinalizers(), obj.GetFinalizers()) {
 		// Patch copies: the answer overwrites the object it is given.
-		if err := c.Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); err != nil {
-			return fmt.Errorf("patch metadata: %w", client.IgnoreNotFound(err))
+		if err := c.Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("patch metadata: %w", err)
 		}
 	}
 	changed, err := statusChanged(before, obj)
 	if err != nil || !changed {
 		return err
 	}
-	if err := c.Status().Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); err != nil {
-		return fmt.Errorf("patch status: %w", client.IgnoreNotFound(err))
+	if err := c.Status().Patch(ctx, obj.DeepCopyObject().(client.Object), client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("patch status: %w", err)
 	}
 	return nil
 }

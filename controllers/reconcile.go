@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -45,8 +46,10 @@ func finalize(ctx context.Context, c client.Client, rec recorder.EventRecorder, 
 	}
 	before := obj.DeepCopyObject().(client.Object)
 	controllerutil.RemoveFinalizer(obj, v1alpha1.Finalizer)
-	if err := c.Patch(ctx, obj, client.MergeFrom(before)); err != nil {
-		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
+	if err := c.Patch(ctx, obj, client.MergeFrom(before)); apierrors.IsNotFound(err) {
+		return nil // gone already: nothing to announce
+	} else if err != nil {
+		return fmt.Errorf("remove finalizer: %w", err)
 	}
 	rec.Eventf(obj, nil, "Normal", "Deleted", "Delete", "%s", note)
 	return nil

@@ -15,6 +15,11 @@ type Options struct {
 	URLs ServerURLs
 	// ServerImage is the image of WebhookServer Deployments whose spec has none.
 	ServerImage string
+	// AllowCustomServerImage lets a WebhookServer's spec.image choose the
+	// image its pods run (`hookflow manager --allow-custom-server-image`).
+	// Off, a WebhookServer that sets one is not deployed: whoever may edit
+	// it would otherwise run any image with its pods' credentials.
+	AllowCustomServerImage bool
 }
 
 // SetupAll registers the field indexes and every controller with mgr.
@@ -24,6 +29,7 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	if err := (&WorkflowReconciler{
 		Client:   mgr.GetClient(),
+		Reader:   mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("hookflow-workflow"),
 		IDSalt:   opts.IDSalt,
 		URLs:     opts.URLs,
@@ -37,12 +43,19 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return fmt.Errorf("set up Worksheet controller: %w", err)
 	}
 	if err := (&WebhookServerReconciler{
-		Client:      mgr.GetClient(),
-		Recorder:    mgr.GetEventRecorder("hookflow-webhookserver"),
-		URLs:        opts.URLs,
-		ServerImage: opts.ServerImage,
+		Client:           mgr.GetClient(),
+		Recorder:         mgr.GetEventRecorder("hookflow-webhookserver"),
+		URLs:             opts.URLs,
+		ServerImage:      opts.ServerImage,
+		AllowCustomImage: opts.AllowCustomServerImage,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up WebhookServer controller: %w", err)
+	}
+	if err := (&CredentialsReconciler{
+		Client: mgr.GetClient(),
+		Reader: mgr.GetAPIReader(),
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up credentials controller: %w", err)
 	}
 	return nil
 }

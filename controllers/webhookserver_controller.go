@@ -48,6 +48,9 @@ type WebhookServerReconciler struct {
 	URLs ServerURLs
 	// ServerImage is used when spec.image is empty.
 	ServerImage string
+	// AllowCustomImage honours spec.image; without it a WebhookServer that
+	// sets one is not deployed (see customImageRefused).
+	AllowCustomImage bool
 }
 
 // +kubebuilder:rbac:groups=hookflow.dev,resources=webhookservers,verbs=get;list;watch;update;patch
@@ -59,14 +62,11 @@ type WebhookServerReconciler struct {
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=ingresses,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles;rolebindings,verbs=get;list;watch;create;update;patch;delete
 //
-// The server Role grants these; the API server lets the manager create it
-// only if the manager holds them too.
+// The server Role grants these (see serverresources.Role); the API server
+// lets the manager create it only if the manager holds them too.
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
-// +kubebuilder:rbac:groups="";events.k8s.io,resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords,verbs=create;get;list;patch;watch
 // +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords/status,verbs=update;patch
-// +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns,verbs=create;delete;get;list;patch;update;watch
-// +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns/status,verbs=update;patch
 
 // Reconcile adds the finalizer, applies the server's objects and writes the
 // status in one deferred patch.
@@ -84,6 +84,11 @@ func (r *WebhookServerReconciler) reconcile(ctx context.Context, ws *v1alpha1.We
 
 	if r.URLs.Local != "" {
 		markReady(ws, ReasonLocalServer, "Served by the local development server at "+r.URLs.Local)
+		return nil
+	}
+	if refused := customImageRefused(ws, r.AllowCustomImage); refused != "" {
+		// Terminal: only a change of the spec or of the manager helps.
+		markNotReady(ws, ReasonCustomImageNotAllowed, refused, true)
 		return nil
 	}
 	deploy, err := r.applyObjects(ctx, ws)

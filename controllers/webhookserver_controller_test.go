@@ -3,6 +3,7 @@ package controllers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,6 +12,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -105,4 +107,38 @@ func TestWebhookServerCountsItsRoutes(t *testing.T) {
 		}
 		return ws.Status.Routes == 2, fmt.Sprintf("routes: %d", ws.Status.Routes)
 	})
+}
+
+// TestWebhookServerCustomImageNotAllowed: the suite's manager runs without
+// --allow-custom-server-image, so a WebhookServer with spec.image is
+// refused, terminally, and nothing of it is deployed until it drops it.
+func TestWebhookServerCustomImageNotAllowed(t *testing.T) {
+	ns := newNamespace(t)
+	ws := testenv.WebhookServer(ns)
+	ws.Spec.Image = "registry.example.com/somebody-else:latest"
+	create(t, ws)
+	ws = waitCondition(t, ws, v1alpha1.ReadyCondition, metav1.ConditionFalse, "CustomImageNotAllowed")
+	ready := meta.FindStatusCondition(ws.Status.Conditions, v1alpha1.ReadyCondition)
+	if !strings.Contains(ready.Message, "--allow-custom-server-image") {
+		t.Errorf("message %q does not say how to allow custom images", ready.Message)
+	}
+	if !meta.IsStatusConditionTrue(ws.Status.Conditions, v1alpha1.StalledCondition) {
+		t.Error("the refusal is not terminal (Stalled is not True)")
+	}
+	name := client.ObjectKey{Namespace: ns, Name: "default-hookflow"}
+	for _, obj := range []client.Object{&appsv1.Deployment{}, &corev1.ServiceAccount{}, &rbacv1.Role{}, &rbacv1.RoleBinding{}, &corev1.Service{}} {
+		if err := k8s.Get(context.Background(), name, obj); !apierrors.IsNotFound(err) {
+			t.Errorf("%T: %v, want not found", obj, err)
+		}
+	}
+
+	testenv.Update(t, k8s, ws, func(ws *v1alpha1.WebhookServer) { ws.Spec.Image = "" })
+	waitCondition(t, ws, v1alpha1.ReadyCondition, metav1.ConditionFalse, "ReplicasNotReady")
+	deploy := &appsv1.Deployment{}
+	if err := k8s.Get(context.Background(), name, deploy); err != nil {
+		t.Fatal(err)
+	}
+	if got := deploy.Spec.Template.Spec.Containers[0].Image; got != serverImage {
+		t.Errorf("image = %q, want the operator's %q", got, serverImage)
+	}
 }

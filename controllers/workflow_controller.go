@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -31,6 +32,9 @@ const (
 // webhook id, URL and parameters.
 type WorkflowReconciler struct {
 	client.Client
+	// Reader reads Secrets from the API server: the manager caches only
+	// their metadata.
+	Reader   client.Reader
 	Recorder recorder.EventRecorder
 	// IDSalt keys the derivation of webhook ids (see package webhookid).
 	IDSalt []byte
@@ -42,6 +46,7 @@ type WorkflowReconciler struct {
 // +kubebuilder:rbac:groups=hookflow.dev,resources=workflows/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=hookflow.dev,resources=workflows/finalizers,verbs=update
 // +kubebuilder:rbac:groups=hookflow.dev,resources=worksheets;webhookservers,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile adds the finalizer, compiles the Workflow and writes its status
@@ -87,7 +92,13 @@ func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflo
 	if other, err := r.idTakenBy(ctx, wf, id); err != nil {
 		return err
 	} else if other != "" {
-		markNotReady(wf, ReasonWebhookIDConflict, fmt.Sprintf("webhook id %s is already used by Workflow %s", id, other), false)
+		markNotReady(wf, ReasonWebhookIDConflict, fmt.Sprintf("webhook id %s is already used by %s", id, other), false)
+		return nil
+	}
+	if missing, err := r.missingSecretKey(ctx, wf); err != nil {
+		return err
+	} else if missing != "" {
+		markNotReady(wf, ReasonSecretNotFound, missing, false)
 		return nil
 	}
 	if !wf.IsEnabled() {
@@ -132,20 +143,27 @@ func (r *WorkflowReconciler) worksheets(ctx context.Context, wf *v1alpha1.Workfl
 	return sheets, nil
 }
 
-// idTakenBy returns namespace/name of an older Workflow with the same webhook
-// id, or "". The oldest Workflow keeps an id; younger ones wait.
+// idTakenBy describes an older Workflow with the same webhook id, or returns
+// "". The oldest Workflow keeps an id; younger ones wait. A holder in wf's
+// namespace is named ("Workflow <namespace>/<name>"); one in another
+// namespace is not, as a tenant must learn nothing of another's Workflows.
 func (r *WorkflowReconciler) idTakenBy(ctx context.Context, wf *v1alpha1.Workflow, id string) (string, error) {
 	var others v1alpha1.WorkflowList
 	if err := r.List(ctx, &others, client.MatchingLabels{v1alpha1.WebhookIDLabel: id}); err != nil {
 		return "", fmt.Errorf("list Workflows with webhook id %s: %w", id, err)
 	}
+	holder := ""
 	for i := range others.Items {
 		o := &others.Items[i]
-		if o.UID != wf.UID && o.DeletionTimestamp.IsZero() && route.Older(o, wf) {
-			return o.Namespace + "/" + o.Name, nil
+		if o.UID == wf.UID || !o.DeletionTimestamp.IsZero() || !route.Older(o, wf) {
+			continue
 		}
+		if o.Namespace == wf.Namespace {
+			return "Workflow " + o.Namespace + "/" + o.Name, nil
+		}
+		holder = "a Workflow in another namespace"
 	}
-	return "", nil
+	return holder, nil
 }
 
 // webhookIDLabelTampered passes the updates in which someone else changed
@@ -176,6 +194,9 @@ func (r *WorkflowReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.WebhookServer{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(IndexServer)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// A Secret its security uses appeared, changed or went.
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.workflowsOfSecret),
+			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		// When a Workflow goes or changes its id, the younger ones that shared
 		// its id get another chance.
 		Watches(&v1alpha1.Workflow{}, handler.EnqueueRequestsFromMapFunc(r.sameWebhookID)).

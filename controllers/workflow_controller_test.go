@@ -116,14 +116,6 @@ func TestWorkflowWithBadSpecIsNotReady(t *testing.T) {
 		stalled: true,
 		message: []string{"spec.trigger.webhook.sample.json"},
 	}, {
-		name: "security, which this version cannot enforce yet",
-		edit: func(wf *v1alpha1.Workflow) {
-			wf.Spec.Trigger.Webhook.Security = &v1alpha1.WebhookSecurity{IPWhitelist: []string{"10.0.0.1"}}
-		},
-		reason:  "Unsupported",
-		stalled: true,
-		message: []string{"spec.trigger.webhook.security", "not supported yet"},
-	}, {
 		name:    "unknown worksheet",
 		edit:    func(wf *v1alpha1.Workflow) { wf.Spec.Steps[0].CreateRecord.Worksheet = "invoices" },
 		reason:  "WorksheetNotFound",

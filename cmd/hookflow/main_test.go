@@ -25,6 +25,7 @@ import (
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/internal/testenv"
+	"github.com/hookflow/hookflow/internal/webhookid"
 )
 
 var (
@@ -111,6 +112,7 @@ func TestUsageAndRequiredFlags(t *testing.T) {
 		{[]string{"nope"}, 2, `unknown command "nope"`},
 		{[]string{"server", "--kubeconfig", "/dev/null"}, 1, "--namespace and --webhook-server are required"},
 		{[]string{"manager", "--kubeconfig", "/dev/null"}, 1, "--server-image"},
+		{[]string{"manager", "--kubeconfig", "/dev/null", "--server-image", "hookflow:test"}, 1, "--namespace (or $POD_NAMESPACE) is required"},
 	}
 	for _, tc := range cases {
 		cmd := exec.Command(binary, tc.args...)
@@ -131,10 +133,12 @@ func TestUsageAndRequiredFlags(t *testing.T) {
 // namespace only, and drains on SIGTERM.
 func TestManagerAndServerBinaries(t *testing.T) {
 	ctx := context.Background()
-	for _, ns := range []string{"shop", "other"} {
+	for _, ns := range []string{"hookflow-system", "shop", "other"} {
 		if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, ns := range []string{"shop", "other"} {
 		for _, server := range []string{"default", "second"} {
 			if err := k8s.Create(ctx, &v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: server}}); err != nil {
 				t.Fatal(err)
@@ -167,7 +171,7 @@ func TestManagerAndServerBinaries(t *testing.T) {
 	}
 
 	start(t, "manager", "--kubeconfig", kubeconfig, "--server-image", "registry.example.com/hookflow:test",
-		"--health-probe-bind-address", "127.0.0.1:0")
+		"--health-probe-bind-address", "127.0.0.1:0", "--namespace", "hookflow-system")
 	addr := testenv.FreeAddress(t)
 	server, serverOut := start(t, "server", "--kubeconfig", kubeconfig, "--namespace", "shop", "--webhook-server", "default",
 		"--bind-address", addr, "--drain-delay", "200ms")
@@ -181,6 +185,19 @@ func TestManagerAndServerBinaries(t *testing.T) {
 			return meta.IsStatusConditionTrue(wf.Status.Conditions, v1alpha1.ReadyCondition)
 		})
 		ids[wf.Name] = wf.Status.WebhookID
+	}
+	// The manager created the salt Secret, and derives the ids with it.
+	salt := &corev1.Secret{}
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: "hookflow-system", Name: "hookflow-webhook-id-salt"}, salt); err != nil {
+		t.Fatalf("webhook id salt Secret: %v", err)
+	}
+	if len(salt.Data["salt"]) != 32 {
+		t.Errorf("salt has %d bytes, want 32", len(salt.Data["salt"]))
+	}
+	for _, wf := range []*v1alpha1.Workflow{mine, otherNamespace, otherServer} {
+		if want := webhookid.Derive(salt.Data["salt"], wf.Namespace, wf.Name); ids[wf.Name] != want {
+			t.Errorf("Workflow %s/%s has webhook id %s, want %s, keyed by the Secret's salt", wf.Namespace, wf.Name, ids[wf.Name], want)
+		}
 	}
 	waitFor(t, "server ready", func() bool { return get(t, "http://"+addr+"/readyz") == 200 })
 

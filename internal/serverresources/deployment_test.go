@@ -128,7 +128,7 @@ func TestDeploymentShape(t *testing.T) {
 		{"object labels", maps.Equal(d.Labels, Labels(ws))},
 		{"pod labels", maps.Equal(d.Spec.Template.Labels, Labels(ws))},
 		{"selector", maps.Equal(d.Spec.Selector.MatchLabels, SelectorLabels(ws))},
-		{"args", slices.Equal(c.Args, []string{"server", "--namespace=shop", "--webhook-server=default", "--bind-address=:8080", "--drain-delay=5s"})},
+		{"args", slices.Equal(c.Args, []string{"server", "--namespace=shop", "--webhook-server=default", "--bind-address=:8080", "--drain-delay=5s", "--read-timeout=30s"})},
 		{"no command (image entrypoint)", c.Command == nil},
 		{"port", len(c.Ports) == 1 && c.Ports[0].Name == "http" && c.Ports[0].ContainerPort == 8080},
 		{"readiness probe", probeGets(c.ReadinessProbe, "/readyz")},
@@ -144,6 +144,8 @@ func TestDeploymentShape(t *testing.T) {
 			pod.TopologySpreadConstraints[0].WhenUnsatisfiable == corev1.ScheduleAnyway &&
 			maps.Equal(pod.TopologySpreadConstraints[0].LabelSelector.MatchLabels, SelectorLabels(ws))},
 		{"pod runs as non-root", pod.SecurityContext != nil && isTrue(pod.SecurityContext.RunAsNonRoot)},
+		{"pod runs as the image's user", pod.SecurityContext != nil &&
+			isInt(pod.SecurityContext.RunAsUser, 65532) && isInt(pod.SecurityContext.RunAsGroup, 65532) && isInt(pod.SecurityContext.FSGroup, 65532)},
 		{"pod seccomp", pod.SecurityContext != nil && pod.SecurityContext.SeccompProfile != nil &&
 			pod.SecurityContext.SeccompProfile.Type == corev1.SeccompProfileTypeRuntimeDefault},
 		{"container hardened", hardened(c.SecurityContext)},
@@ -175,3 +177,5 @@ func hardened(sc *corev1.SecurityContext) bool {
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
+
+func isInt(p *int64, want int64) bool { return p != nil && *p == want }

@@ -13,6 +13,11 @@ import (
 // and /tmp is the one writable place (request bodies are never written).
 const tmpVolume = "tmp"
 
+// RunAsUser is the user and group of the server pods: the image's own
+// (USER 65532:65532 in the Dockerfile, distroless "nonroot"), stated in the
+// pod so that it holds whatever the image says.
+const RunAsUser int64 = 65532
+
 // podSpec returns the spec of the server pods.
 func podSpec(ws *v1alpha1.WebhookServer, opts Options) corev1.PodSpec {
 	return corev1.PodSpec{
@@ -22,6 +27,9 @@ func podSpec(ws *v1alpha1.WebhookServer, opts Options) corev1.PodSpec {
 		TerminationGracePeriodSeconds: ptr.To(TerminationGracePeriodSeconds(ws)),
 		SecurityContext: &corev1.PodSecurityContext{
 			RunAsNonRoot:   ptr.To(true),
+			RunAsUser:      ptr.To(RunAsUser),
+			RunAsGroup:     ptr.To(RunAsUser),
+			FSGroup:        ptr.To(RunAsUser),
 			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 		},
 		TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{

@@ -17,13 +17,14 @@ func ServiceAccount(ws *v1alpha1.WebhookServer) *corev1.ServiceAccount {
 }
 
 // Role returns the namespaced Role of the server pods of ws: what the server
-// reads into its cache and what it writes, in the namespace of ws only.
-// Secrets are read-only; nothing is granted cluster-wide.
+// reads into its cache and what it writes, in the namespace of ws only. Of
+// the Secrets it may read only its credentials Secret; nothing is granted
+// cluster-wide.
 func Role(ws *v1alpha1.WebhookServer) *rbacv1.Role {
 	return &rbacv1.Role{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
 		ObjectMeta: objectMeta(ws),
-		Rules:      serverRules(),
+		Rules:      serverRules(ws),
 	}
 }
 
@@ -45,8 +46,9 @@ func RoleBinding(ws *v1alpha1.WebhookServer) *rbacv1.RoleBinding {
 	}
 }
 
-// serverRules are the permissions of `hookflow server`.
-func serverRules() []rbacv1.PolicyRule {
+// serverRules are the permissions of `hookflow server`, and no more: it
+// writes no WorkflowRuns and records no events.
+func serverRules(ws *v1alpha1.WebhookServer) []rbacv1.PolicyRule {
 	group := v1alpha1.GroupVersion.Group
 	return []rbacv1.PolicyRule{
 		{
@@ -56,39 +58,27 @@ func serverRules() []rbacv1.PolicyRule {
 			Verbs:     []string{"get", "list", "watch"},
 		},
 		{
-			// Credentials of appAuth, signatures and stores: read-only.
-			APIGroups: []string{""},
-			Resources: []string{"secrets"},
-			Verbs:     []string{"get", "list", "watch"},
+			// The credentials of appAuth, signatures and stores, which the
+			// manager copies into one Secret per WebhookServer: read-only, and
+			// that Secret only. A list or watch is allowed when it selects the
+			// name (fieldSelector metadata.name=<name>).
+			APIGroups:     []string{""},
+			Resources:     []string{"secrets"},
+			ResourceNames: []string{CredentialsSecretName(ws)},
+			Verbs:         []string{"get", "list", "watch"},
 		},
 		{
-			// The CustomResource record store.
+			// The CustomResource record store: create, and on a name already
+			// taken get the record to tell a retry from a duplicate.
 			APIGroups: []string{group},
 			Resources: []string{"worksheetrecords"},
 			Verbs:     []string{"create", "get", "list", "patch"},
 		},
 		{
+			// The provenance of a record, written in its status.
 			APIGroups: []string{group},
 			Resources: []string{"worksheetrecords/status"},
 			Verbs:     []string{"patch", "update"},
-		},
-		{
-			// The CustomResource run store; OnReceipt runs left by a dead pod
-			// are found by watching and finished by another.
-			APIGroups: []string{group},
-			Resources: []string{"workflowruns"},
-			Verbs:     []string{"create", "delete", "get", "list", "patch", "update", "watch"},
-		},
-		{
-			APIGroups: []string{group},
-			Resources: []string{"workflowruns/status"},
-			Verbs:     []string{"patch", "update"},
-		},
-		{
-			// Events, through either the core or the events.k8s.io recorder.
-			APIGroups: []string{"", "events.k8s.io"},
-			Resources: []string{"events"},
-			Verbs:     []string{"create", "patch"},
 		},
 	}
 }

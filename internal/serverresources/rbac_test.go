@@ -12,12 +12,9 @@ import (
 func TestRoleRules(t *testing.T) {
 	want := []rbacv1.PolicyRule{
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"webhookservers", "workflows", "worksheets"}, Verbs: []string{"get", "list", "watch"}},
-		{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get", "list", "watch"}},
+		{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"default-hookflow-credentials"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords"}, Verbs: []string{"create", "get", "list", "patch"}},
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords/status"}, Verbs: []string{"patch", "update"}},
-		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflowruns"}, Verbs: []string{"create", "delete", "get", "list", "patch", "update", "watch"}},
-		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflowruns/status"}, Verbs: []string{"patch", "update"}},
-		{APIGroups: []string{"", "events.k8s.io"}, Resources: []string{"events"}, Verbs: []string{"create", "patch"}},
 	}
 	role := Role(newServer())
 	if role.Name != "default-hookflow" || role.Namespace != "shop" {
@@ -38,9 +35,18 @@ func TestRoleGrantsNoMore(t *testing.T) {
 			{"wildcard resource", slices.Contains(rule.Resources, "*")},
 			{"wildcard verb", slices.Contains(rule.Verbs, "*")},
 			{"non-resource URL", len(rule.NonResourceURLs) > 0},
-			{"resource names (rules must cover the namespace)", len(rule.ResourceNames) > 0},
+			{"resource names outside secrets (rules must cover the namespace)", len(rule.ResourceNames) > 0 && !slices.Equal(rule.Resources, []string{"secrets"})},
+			{"secrets beyond the credentials Secret", slices.Contains(rule.Resources, "secrets") &&
+				!slices.Equal(rule.ResourceNames, []string{CredentialsSecretName(newServer())})},
 			{"secret write", slices.Contains(rule.Resources, "secrets") &&
 				slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" && v != "watch" })},
+			{"resource outside hookflow's own and secrets", slices.ContainsFunc(rule.Resources, func(r string) bool {
+				return !slices.Contains([]string{"webhookservers", "workflows", "worksheets", "worksheetrecords", "worksheetrecords/status", "secrets"}, r)
+			})},
+			{"write of a definition", slices.ContainsFunc(rule.Resources, func(r string) bool {
+				return r == "webhookservers" || r == "workflows" || r == "worksheets"
+			}) && slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" && v != "watch" })},
+			{"delete", slices.Contains(rule.Verbs, "delete") || slices.Contains(rule.Verbs, "deletecollection")},
 			{"escalation verb", slices.ContainsFunc(rule.Verbs, func(v string) bool {
 				return v == "escalate" || v == "bind" || v == "impersonate"
 			})},
