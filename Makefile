@@ -28,11 +28,12 @@ help: ## Display this help.
 .PHONY: dev
 dev: manifests control-plane ## Local control plane + CRDs + manager + webhook server on 127.0.0.1:8080 + samples.
 	$(GO) build -o bin/hookflow ./cmd/hookflow
+	$(GO) build -o bin/kubectl-hookflow ./cmd/kubectl-hookflow
 	bin/hookflow dev --assets "$(CONTROL_PLANE)" --crds config/crd/bases --samples config/samples --state .dev
 
 .PHONY: test
-test: manifests generate fmt vet control-plane ## Unit, envtest and end-to-end tests, fuzz seeds included.
-	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" $(GO) test ./... -count=1 -timeout 20m
+test: manifests generate fmt vet control-plane ## Unit, envtest and end-to-end tests, fuzz seeds included, under the race detector.
+	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" CGO_ENABLED=1 $(GO) test -race ./... -count=1 -timeout 30m
 
 ##@ Development
 
@@ -65,8 +66,9 @@ fuzz: ## Run each fuzz target for FUZZTIME (default 30s).
 ##@ Build
 
 .PHONY: build
-build: manifests generate fmt vet ## Build bin/hookflow.
+build: manifests generate fmt vet ## Build bin/hookflow and the kubectl plugin bin/kubectl-hookflow.
 	$(GO) build -o bin/hookflow ./cmd/hookflow
+	$(GO) build -o bin/kubectl-hookflow ./cmd/kubectl-hookflow
 
 .PHONY: run
 run: manifests generate ## Run the manager against the current kubeconfig.

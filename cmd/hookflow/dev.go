@@ -19,9 +19,10 @@ func runDev(args []string) error {
 	fs.StringVar(&opts.AssetsDir, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory with etcd, kube-apiserver and kubectl (hack/control-plane.sh prints it).")
 	fs.StringVar(&opts.CRDDir, "crds", "config/crd/bases", "Directory of the CRD manifests.")
 	fs.StringVar(&opts.SamplesDir, "samples", "config/samples", "Directory of the manifests to apply.")
-	fs.StringVar(&opts.StateDir, "state", ".dev", "Directory where the kubeconfig is written.")
+	fs.StringVar(&opts.StateDir, "state", ".dev", "Directory where the kubeconfig is written and the webhook id salt is kept across runs.")
 	fs.StringVar(&opts.BindAddress, "bind-address", "127.0.0.1:8080", "Address of the webhook server.")
 	fs.StringVar(&opts.KubectlPath, "kubectl", "bin/kubectl", "kubectl shown in the printed commands.")
+	fs.StringVar(&opts.PluginPath, "plugin", "bin/kubectl-hookflow", "kubectl-hookflow shown in the printed commands.")
 	zapOpts.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -18,9 +18,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/hookflow/hookflow/controllers"
+	"github.com/hookflow/hookflow/internal/idsalt"
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/webhookserver"
 )
+
+// SaltFile is the file in the state directory holding the webhook id salt:
+// created on the first run, it keeps the URLs the same from run to run, and
+// unguessable.
+const SaltFile = "webhook-id-salt"
 
 // Options of a development environment.
 type Options struct {
@@ -30,12 +36,15 @@ type Options struct {
 	CRDDir string
 	// SamplesDir holds the manifests applied once everything runs.
 	SamplesDir string
-	// StateDir receives the kubeconfig.
+	// StateDir receives the kubeconfig, and keeps the webhook id salt
+	// (SaltFile) across runs.
 	StateDir string
 	// BindAddress of the webhook server.
 	BindAddress string
 	// KubectlPath is printed in the hints.
 	KubectlPath string
+	// PluginPath is the kubectl-hookflow binary printed in the hints.
+	PluginPath string
 	// Out receives the summary; logs go to the logger.
 	Out io.Writer
 	Log logr.Logger
@@ -48,6 +57,10 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		return err
 	}
 	baseURL := "http://" + opts.BindAddress
+	salt, err := idsalt.LoadOrCreateFile(filepath.Join(opts.StateDir, SaltFile))
+	if err != nil {
+		return err
+	}
 
 	opts.Log.Info("Starting the local control plane", "assets", opts.AssetsDir)
 	env := &envtest.Environment{
@@ -81,7 +94,7 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 	}
 	mgrCtx, stopMgr := context.WithCancel(ctx)
 	defer stopMgr()
-	if err := controllers.SetupAll(mgrCtx, mgr, controllers.Options{URLs: controllers.ServerURLs{Local: baseURL}}); err != nil {
+	if err := controllers.SetupAll(mgrCtx, mgr, controllers.Options{IDSalt: salt, URLs: controllers.ServerURLs{Local: baseURL}}); err != nil {
 		return err
 	}
 	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: opts.BindAddress})
@@ -112,6 +125,7 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 	printSummary(opts.Out, summary{
 		kubeconfig: relative(kubeconfig),
 		kubectl:    opts.KubectlPath,
+		plugin:     opts.PluginPath,
 		baseURL:    baseURL,
 		samples:    states,
 	})

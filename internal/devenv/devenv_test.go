@@ -19,6 +19,7 @@ import (
 
 	"github.com/hookflow/hookflow/internal/devenv"
 	"github.com/hookflow/hookflow/internal/testenv"
+	"github.com/hookflow/hookflow/internal/webhookid"
 )
 
 func TestMain(m *testing.M) {
@@ -143,15 +144,22 @@ func TestDevServesTheSamples(t *testing.T) {
 	if !regexp.MustCompile(`Workflow default/broken\n  NOT SERVED: InvalidSpec: spec.steps\[0\].createRecord.fields\[colour\]`).MatchString(summary) {
 		t.Error("the broken sample is not reported with its reason")
 	}
-	url := urlLine.FindStringSubmatch(summary)[1]
-	if !strings.HasPrefix(url, "http://"+addr+"/hooks/") {
-		t.Errorf("URL %s is not on the local server %s", url, addr)
+	checkSalt(t, filepath.Join(state, devenv.SaltFile), summary)
+	// A signed sample gets the plugin's send line, which signs; a plain
+	// curl would be refused.
+	if !regexp.MustCompile(`Workflow default/signed-order-webhook\n  URL:\s+\S+\n  send:\s+\S* --kubeconfig \S+ send signed-order-webhook -n default --data '\{"order_id":"S-1001"`).MatchString(summary) {
+		t.Error("no send line for the signed sample")
 	}
 
 	// The printed curl line carries the sample; send exactly its data.
-	call := regexp.MustCompile(`call:\s+curl -sS -H 'Content-Type: application/json' -d '([^']*)' '(\S+)'`).FindStringSubmatch(summary)
-	if call == nil || call[2] != url {
-		t.Fatalf("no curl line for %s in the summary", url)
+	call := regexp.MustCompile(`Workflow default/order-webhook\n  URL:\s+(\S+)\n  call:\s+curl -sS -H 'Content-Type: application/json' -d '([^']*)' '(\S+)'`).FindStringSubmatch(summary)
+	if call == nil || call[3] != call[1] {
+		t.Fatalf("no curl line for order-webhook's URL in the summary")
+	}
+	call = call[1:]
+	url := call[2]
+	if !strings.HasPrefix(url, "http://"+addr+"/hooks/") {
+		t.Errorf("URL %s is not on the local server %s", url, addr)
 	}
 	resp, err := http.Post(call[2], "application/json", strings.NewReader(call[1]))
 	if err != nil {
@@ -183,4 +191,30 @@ func checkFree(addr string) error {
 		return err
 	}
 	return ln.Close()
+}
+
+// checkSalt checks that the webhook id salt is kept in its file, readable by
+// the user only, and keys the ids of the printed URLs.
+func checkSalt(t *testing.T, path, summary string) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("webhook id salt: %v", err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("%s has mode %v, want 0600", path, perm)
+	}
+	salt, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := regexp.MustCompile(`Workflow (\S+)/(\S+)\n\s+URL:\s+http://\S+/hooks/([0-9a-f]{16})`).FindAllStringSubmatch(summary, -1)
+	if len(served) == 0 {
+		t.Fatal("no served Workflow in the summary")
+	}
+	for _, m := range served {
+		if want := webhookid.Derive(salt, m[1], m[2]); m[3] != want {
+			t.Errorf("Workflow %s/%s has webhook id %s, want %s, keyed by the salt of %s", m[1], m[2], m[3], want, path)
+		}
+	}
 }

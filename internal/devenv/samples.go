@@ -127,6 +127,7 @@ func waitServed(ctx context.Context, c client.Reader, srv *webhookserver.Server,
 type summary struct {
 	kubeconfig string
 	kubectl    string
+	plugin     string
 	baseURL    string
 	samples    []sampleState
 }
@@ -148,7 +149,13 @@ func printSummary(w io.Writer, s summary) {
 			continue
 		}
 		fmt.Fprintf(w, "  URL:     %s\n", wf.Status.WebhookURL)
-		fmt.Fprintf(w, "  call:    %s\n", curlLine(wf))
+		if signed(wf) {
+			// A signed webhook refuses a plain curl: the plugin signs with
+			// the Workflow's Secret, read with the user's own kubeconfig.
+			fmt.Fprintf(w, "  send:    %s --kubeconfig %s send %s -n %s%s\n", s.plugin, s.kubeconfig, wf.Name, wf.Namespace, sendData(wf))
+		} else {
+			fmt.Fprintf(w, "  call:    %s\n", curlLine(wf))
+		}
 		fmt.Fprintf(w, "  records: %s get worksheetrecords -n %s\n", kubectl, wf.Namespace)
 	}
 	fmt.Fprintln(w)
@@ -177,6 +184,21 @@ func curlLine(wf *v1alpha1.Workflow) string {
 	default:
 		return "curl -sS " + shellQuote(url)
 	}
+}
+
+// signed tells whether the Workflow's security needs a signature.
+func signed(wf *v1alpha1.Workflow) bool {
+	sec := wf.Spec.Trigger.Webhook.Security
+	return sec != nil && ((sec.AppAuth != nil && sec.AppAuth.Enabled) || sec.Signature != nil)
+}
+
+// sendData is the --data flag of the send line: the JSON sample, if any.
+func sendData(wf *v1alpha1.Workflow) string {
+	sample := wf.Spec.Trigger.Webhook.Sample
+	if sample.Source != v1alpha1.SampleJSON || sample.JSON == "" {
+		return ""
+	}
+	return " --data " + shellQuote(compactJSON(sample.JSON))
 }
 
 func compactJSON(s string) string {
