@@ -43,7 +43,7 @@ func TestServerPodsLeastPrivilege(t *testing.T) {
 		{ns, "watch", "hookflow.dev", "worksheets", ""},
 		{ns, "get", "hookflow.dev", "webhookservers", ws.Name},
 		{ns, "create", "hookflow.dev", "worksheetrecords", ""},
-		{ns, "update", "hookflow.dev", "worksheetrecords/status", "orders-0123456789abcdef"},
+		{ns, "update", "hookflow.dev", "worksheetrecords", "orders-0123456789abcdef"},
 	}
 	denied := []access{
 		{ns, "get", "", "secrets", "shop-app"},

@@ -65,8 +65,7 @@ type WebhookServerReconciler struct {
 // The server Role grants these (see serverresources.Role); the API server
 // lets the manager create it only if the manager holds them too.
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
-// +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords,verbs=create;get;list;patch;watch
-// +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords/status,verbs=update;patch
+// +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords,verbs=create;get;list;update;watch
 
 // Reconcile adds the finalizer, applies the server's objects and writes the
 // status in one deferred patch.

@@ -58,7 +58,10 @@ func (s *Server) hook(c *gin.Context) {
 	defer release()
 
 	runID := newRunID()
-	ctx, cancel := context.WithTimeout(c.Request.Context(), entry.Limits.RequestTimeout)
+	// A run, once started, is finished or abandoned by the server, never by
+	// the caller hanging up: the request's cancellation does not reach it,
+	// only its own timeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), entry.Limits.RequestTimeout)
 	defer cancel()
 	res := runner.Run(ctx, rt, &celexpr.Vars{
 		Params:  bound.Values,

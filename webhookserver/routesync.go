@@ -135,7 +135,8 @@ func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[s
 	for i := range workflows {
 		wf := &workflows[i]
 		if (r.Scope.Server != "" && wf.ServerName() != r.Scope.Server) || !wf.IsEnabled() || wf.Status.WebhookID == "" ||
-			!wf.DeletionTimestamp.IsZero() {
+			!wf.DeletionTimestamp.IsZero() || writesToDeletedSheet(wf, sheets[wf.Namespace]) {
+			// Nothing is written under an owner about to be collected.
 			continue
 		}
 		var entry *Entry
@@ -177,6 +178,17 @@ func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[s
 		}
 	}
 	return NewTable(entries)
+}
+
+// writesToDeletedSheet tells whether a Worksheet the Workflow's steps use is
+// being deleted.
+func writesToDeletedSheet(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) bool {
+	for _, name := range route.Worksheets(wf) {
+		if ws := sheets[name]; ws != nil && !ws.DeletionTimestamp.IsZero() {
+			return true
+		}
+	}
+	return false
 }
 
 // compileKey changes whenever the compiled route could: a new generation of

@@ -128,3 +128,21 @@ func TestBuildTakesLimitsFromTheWebhookServer(t *testing.T) {
 		t.Errorf("MaxRequestTimeout = %v", table.MaxRequestTimeout())
 	}
 }
+
+func TestBuildDropsWorkflowsAndWorksheetsBeingDeleted(t *testing.T) {
+	r := &RouteSync{Log: logr.Discard()}
+	wfs := []v1alpha1.Workflow{served("orders", "id-1", 1, 1, metav1.ConditionTrue)}
+	if r.build(wfs, sheets(), nil, nil).Lookup("id-1") == nil {
+		t.Fatal("not served to begin with")
+	}
+	deleting := metav1.NewTime(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
+	gone := sheets()
+	gone["shop"]["orders"].DeletionTimestamp = &deleting
+	if r.build(wfs, gone, nil, nil).Lookup("id-1") != nil {
+		t.Error("a Workflow writing to a Worksheet being deleted is served")
+	}
+	wfs[0].DeletionTimestamp = &deleting
+	if r.build(wfs, sheets(), nil, nil).Lookup("id-1") != nil {
+		t.Error("a Workflow being deleted is served")
+	}
+}

@@ -40,7 +40,7 @@ type WorksheetRecordStatus struct {
 	// +optional
 	UpdatedAt *metav1.Time `json:"updatedAt,omitempty"`
 
-	// Conditions: Ready once the record is stored with its provenance.
+	// Conditions: Ready, set when the record is stored.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -48,8 +48,9 @@ type WorksheetRecordStatus struct {
 }
 
 // WorksheetRecord is one record of a Worksheet kept as a custom resource.
+// It has no status subresource: its values and its provenance (the status)
+// are written together, in one API call per record.
 // +kubebuilder:object:root=true
-// +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=wsrec,categories=hookflow
 // +kubebuilder:printcolumn:name="Worksheet",type=string,JSONPath=`.spec.worksheet`
 // +kubebuilder:printcolumn:name="Created By",type=string,JSONPath=`.status.createdBy.workflow`

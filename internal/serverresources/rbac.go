@@ -68,17 +68,12 @@ func serverRules(ws *v1alpha1.WebhookServer) []rbacv1.PolicyRule {
 			Verbs:         []string{"get", "list", "watch"},
 		},
 		{
-			// The CustomResource record store: create, and on a name already
-			// taken get the record to tell a retry from a duplicate.
+			// The CustomResource record store: create a record (values and
+			// provenance in one call), get it to tell a retry from a
+			// duplicate or to update it, list by an indexed field's label.
 			APIGroups: []string{group},
 			Resources: []string{"worksheetrecords"},
-			Verbs:     []string{"create", "get", "list", "patch"},
-		},
-		{
-			// The provenance of a record, written in its status.
-			APIGroups: []string{group},
-			Resources: []string{"worksheetrecords/status"},
-			Verbs:     []string{"patch", "update"},
+			Verbs:     []string{"create", "get", "list", "update"},
 		},
 	}
 }

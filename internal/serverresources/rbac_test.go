@@ -13,8 +13,7 @@ func TestRoleRules(t *testing.T) {
 	want := []rbacv1.PolicyRule{
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"webhookservers", "workflows", "worksheets"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"default-hookflow-credentials"}, Verbs: []string{"get", "list", "watch"}},
-		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords"}, Verbs: []string{"create", "get", "list", "patch"}},
-		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords/status"}, Verbs: []string{"patch", "update"}},
+		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords"}, Verbs: []string{"create", "get", "list", "update"}},
 	}
 	role := Role(newServer())
 	if role.Name != "default-hookflow" || role.Namespace != "shop" {

@@ -11,7 +11,6 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -34,12 +33,15 @@ type Records struct {
 
 var _ store.RecordStore = (*Records)(nil)
 
-// CreateRecord creates a WorksheetRecord, then records its provenance in its
-// status. The record of a Worksheet with a unique field is named after the
-// value of that field, so the API server refuses a second one atomically,
-// whatever the number of server replicas.
+// CreateRecord creates a WorksheetRecord with its values and its provenance
+// in one API call: WorksheetRecords have no status subresource, so nothing
+// is ever half-written, and a create that failed after reaching the API
+// server is recognised on retry by its write key. The record of a
+// Worksheet with a unique field is named after the value of that field, so
+// the API server refuses a second one atomically, whatever the number of
+// server replicas.
 func (s *Records) CreateRecord(ctx context.Context, r store.Record) (string, error) {
-	obj, err := newObject(r)
+	obj, err := newObject(r, metav1.NewTime(s.now()))
 	if err != nil {
 		return "", err
 	}
@@ -49,26 +51,6 @@ func (s *Records) CreateRecord(ctx context.Context, r store.Record) (string, err
 	}
 	if err != nil {
 		return "", classify("create record", err)
-	}
-	if meta.IsStatusConditionTrue(obj.Status.Conditions, v1alpha1.ReadyCondition) {
-		return obj.Name, nil
-	}
-	now := metav1.NewTime(s.now())
-	obj.Status = v1alpha1.WorksheetRecordStatus{
-		ObservedGeneration: obj.Generation,
-		CreatedBy:          ptr.To(r.CreatedBy),
-		CreatedAt:          &now,
-		Conditions: []metav1.Condition{{
-			Type:               v1alpha1.ReadyCondition,
-			Status:             metav1.ConditionTrue,
-			ObservedGeneration: obj.Generation,
-			LastTransitionTime: now,
-			Reason:             "Stored",
-			Message:            "Record stored by run " + r.CreatedBy.Run,
-		}},
-	}
-	if err := s.Client.Status().Update(ctx, obj); err != nil {
-		return "", classify("record provenance", err)
 	}
 	return obj.Name, nil
 }
@@ -93,7 +75,7 @@ func (s *Records) now() time.Time {
 	return time.Now()
 }
 
-func newObject(r store.Record) (*v1alpha1.WorksheetRecord, error) {
+func newObject(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, error) {
 	values := make(map[string]apiextensionsv1.JSON, len(r.Values))
 	for k, v := range r.Values {
 		raw, err := json.Marshal(v)
@@ -120,6 +102,20 @@ func newObject(r store.Record) (*v1alpha1.WorksheetRecord, error) {
 			}},
 		},
 		Spec: v1alpha1.WorksheetRecordSpec{Worksheet: r.Worksheet, Values: values},
+		Status: v1alpha1.WorksheetRecordStatus{
+			// A created object is at generation 1.
+			ObservedGeneration: 1,
+			CreatedBy:          ptr.To(r.CreatedBy),
+			CreatedAt: &now,
+			Conditions: []metav1.Condition{{
+				Type:               v1alpha1.ReadyCondition,
+				Status:             metav1.ConditionTrue,
+				ObservedGeneration: 1,
+				LastTransitionTime: now,
+				Reason:             "Stored",
+				Message:            "Record stored by run " + r.CreatedBy.Run,
+			}},
+		},
 	}, nil
 }
 

@@ -67,13 +67,40 @@ func record(ws *v1alpha1.Worksheet, run, uniqueKey string) store.Record {
 	}
 }
 
+// writeCounter counts the writes that reach the client.
+type writeCounter struct {
+	client.Client
+	creates, others int
+}
+
+func (w *writeCounter) Create(ctx context.Context, obj client.Object, opts ...client.CreateOption) error {
+	w.creates++
+	return w.Client.Create(ctx, obj, opts...)
+}
+
+func (w *writeCounter) Update(ctx context.Context, obj client.Object, opts ...client.UpdateOption) error {
+	w.others++
+	return w.Client.Update(ctx, obj, opts...)
+}
+
+func (w *writeCounter) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
+	w.others++
+	return w.Client.Patch(ctx, obj, patch, opts...)
+}
+
+func (w *writeCounter) Status() client.SubResourceWriter { w.others++; return w.Client.Status() }
+
 func TestCreateRecordWritesValuesAndProvenance(t *testing.T) {
 	ws := sheet(t)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	s := &crstore.Records{Client: k8s, Now: func() time.Time { return now }}
+	writes := &writeCounter{Client: k8s}
+	s := &crstore.Records{Client: writes, Now: func() time.Time { return now }}
 	id, err := s.CreateRecord(context.Background(), record(ws, "run-1", ""))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if writes.creates != 1 || writes.others != 0 {
+		t.Errorf("%d creates and %d other writes for one record, want one create", writes.creates, writes.others)
 	}
 	got := &v1alpha1.WorksheetRecord{}
 	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: ws.Namespace, Name: id}, got); err != nil {
