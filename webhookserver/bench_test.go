@@ -80,3 +80,7 @@ func BenchmarkAccept(b *testing.B) {
 		})
 	}
 }
+
+func (discardRecords) UpdateRecord(_ context.Context, u store.Update) (store.Updated, error) {
+	return store.Updated{}, store.ErrNotFound
+}

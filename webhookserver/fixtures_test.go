@@ -56,6 +56,16 @@ func (f *fakeRecords) CreateRecord(_ context.Context, r store.Record) (string, e
 	return r.Worksheet + "-rec", nil
 }
 
+// UpdateRecord answers as if one record matched, and keeps nothing.
+func (f *fakeRecords) UpdateRecord(_ context.Context, u store.Update) (store.Updated, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return store.Updated{}, f.err
+	}
+	return store.Updated{ID: u.Worksheet + "-rec", Values: u.Values}, nil
+}
+
 func (f *fakeRecords) all() []store.Record {
 	f.mu.Lock()
 	defer f.mu.Unlock()

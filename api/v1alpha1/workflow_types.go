@@ -27,11 +27,14 @@ type WorkflowSpec struct {
 	// +kubebuilder:validation:MaxItems=32
 	Steps []Step `json:"steps,omitempty"`
 
-	// Response configures the answer to the caller. Not supported yet.
+	// Response configures the answer to the caller: status, headers and a
+	// CEL body, and the answer of a failed run. Mode OnReceipt is not
+	// supported yet.
 	// +optional
 	Response *Response `json:"response,omitempty"`
 
-	// History bounds the WorkflowRuns kept. Not supported yet.
+	// History bounds the WorkflowRuns kept: the manager deletes the oldest
+	// runs beyond these limits.
 	// +optional
 	History *History `json:"history,omitempty"`
 }
@@ -268,11 +271,13 @@ type Step struct {
 	// +optional
 	CreateRecord *CreateRecordAction `json:"createRecord,omitempty"`
 
-	// UpdateRecord changes the records that match. Not supported yet.
+	// UpdateRecord changes the one record that matches; the run fails when
+	// none or several match.
 	// +optional
 	UpdateRecord *UpdateRecordAction `json:"updateRecord,omitempty"`
 
-	// UpsertRecord updates the matching record or creates one. Not supported yet.
+	// UpsertRecord updates the one record that matches, or creates one from
+	// the match and the fields when none does.
 	// +optional
 	UpsertRecord *UpdateRecordAction `json:"upsertRecord,omitempty"`
 }
@@ -292,7 +297,7 @@ type CreateRecordAction struct {
 	Fields map[string]string `json:"fields"`
 }
 
-// UpdateRecordAction changes records.
+// UpdateRecordAction changes a record.
 type UpdateRecordAction struct {
 	// Worksheet, in the same namespace, holding the records.
 	// +required
@@ -300,14 +305,18 @@ type UpdateRecordAction struct {
 	// +kubebuilder:validation:MaxLength=63
 	Worksheet string `json:"worksheet"`
 
-	// Match maps a field name to a CEL expression; records whose fields equal
-	// all of them are updated.
+	// Match maps a field name to a CEL expression; the record whose fields
+	// equal all of them is updated. Each field must be the Worksheet's unique
+	// field or an indexed one.
 	// +required
 	// +kubebuilder:validation:MinProperties=1
 	// +kubebuilder:validation:MaxProperties=16
 	Match map[string]string `json:"match"`
 
-	// Fields maps a field name to a CEL expression giving its new value.
+	// Fields maps a field name to a CEL expression giving its new value;
+	// other fields keep theirs. null or "" clears a field; an expression
+	// reading an absent optional parameter leaves it as it is. The unique
+	// field cannot be changed.
 	// +required
 	// +kubebuilder:validation:MinProperties=1
 	// +kubebuilder:validation:MaxProperties=128
@@ -317,6 +326,12 @@ type UpdateRecordAction struct {
 // ResponseMode is when the answer is sent.
 // +kubebuilder:validation:Enum=AfterRun;OnReceipt
 type ResponseMode string
+
+// Response modes.
+const (
+	ResponseAfterRun  ResponseMode = "AfterRun"
+	ResponseOnReceipt ResponseMode = "OnReceipt"
+)
 
 // Response configures the answer to the caller.
 type Response struct {
@@ -338,17 +353,22 @@ type Response struct {
 	// +kubebuilder:validation:Enum="application/json";"text/plain";"application/xml"
 	ContentType string `json:"contentType,omitempty"`
 
-	// Headers added to the answer.
+	// Headers added to a successful answer: name to a CEL expression giving
+	// a string. Content-Type (use contentType), Content-Length,
+	// Content-Encoding, hop-by-hop headers, Set-Cookie and
+	// Strict-Transport-Security cannot be set.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=32
 	Headers map[string]string `json:"headers,omitempty"`
 
-	// Body is a CEL expression giving the body.
+	// Body is a CEL expression giving the body: any value, sent as JSON,
+	// for application/json; a string otherwise.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
 	Body string `json:"body,omitempty"`
 
-	// OnError is the answer of a failed run.
+	// OnError is the answer of a run that failed on the request's data, or
+	// whose body or headers could not be evaluated.
 	// +optional
 	OnError *ErrorResponse `json:"onError,omitempty"`
 }
@@ -362,7 +382,8 @@ type ErrorResponse struct {
 	// +kubebuilder:validation:Maximum=599
 	StatusCode int32 `json:"statusCode,omitempty"`
 
-	// Body is a CEL expression giving the body; `error` holds the reason.
+	// Body is a CEL expression giving the body; `error` holds the reason. A
+	// string is sent as text/plain, any other value as JSON.
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
 	Body string `json:"body,omitempty"`

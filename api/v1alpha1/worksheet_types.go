@@ -22,6 +22,7 @@ const (
 // WorksheetField is a column of a Worksheet.
 // +kubebuilder:validation:XValidation:rule="self.type == 'Select' ? (has(self.options) && size(self.options) > 0) : !has(self.options)",message="options must be set for Select fields, and only for them"
 // +kubebuilder:validation:XValidation:rule="!(has(self.unique) && self.unique && self.type == 'JSON')",message="a JSON field cannot be unique"
+// +kubebuilder:validation:XValidation:rule="!(has(self.indexed) && self.indexed && self.type == 'JSON')",message="a JSON field cannot be indexed"
 type WorksheetField struct {
 	// Name of the field, as used in records and step mappings.
 	// +required
@@ -41,6 +42,13 @@ type WorksheetField struct {
 	// Unique fields may not hold the same value in two records.
 	// +optional
 	Unique bool `json:"unique,omitempty"`
+
+	// Indexed fields may be used in the match of an updateRecord or
+	// upsertRecord step (the unique field always may). Records written
+	// before a field became indexed are not found by it until they are
+	// written again.
+	// +optional
+	Indexed bool `json:"indexed,omitempty"`
 
 	// Options are the allowed values of a Select field.
 	// +optional

@@ -30,6 +30,10 @@ type Vars struct {
 type StepOutput struct {
 	// RecordID is the id of the record the step wrote.
 	RecordID string
+	// Values are the record's values after the step, by field name, of the
+	// types cel-go reads: string, float64, int64, uint64, bool, nil,
+	// map[string]any and []any.
+	Values map[string]any
 }
 
 // activation resolves the variables of one evaluation from Vars, building
@@ -63,7 +67,11 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		if a.steps == nil {
 			a.steps = make(map[string]any, len(a.v.Steps))
 			for name, out := range a.v.Steps {
-				a.steps[name] = map[string]string{"recordId": out.RecordID}
+				values := out.Values
+				if values == nil {
+					values = map[string]any{}
+				}
+				a.steps[name] = map[string]any{"recordId": out.RecordID, "values": values}
 			}
 		}
 		return a.steps, true

@@ -1,5 +1,6 @@
 // Package celexpr compiles and evaluates the CEL expressions of a Workflow:
-// the field values of its steps and their `when` conditions.
+// the field values of its steps, their `when` conditions, and the headers
+// and body of its response.
 //
 // An Env is built once per Workflow from its parameters and step names; it
 // gives the variable `params` a static object type, so that a typo such as

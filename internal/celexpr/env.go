@@ -51,7 +51,8 @@ var baseEnv = sync.OnceValues(func() (*cel.Env, error) {
 //	body     the raw request body, a string
 //	headers  map(string, string) with lower-case names
 //	query    map(string, string) of the query string
-//	steps    steps.<name>.recordId for each of stepNames
+//	steps    steps.<name>.recordId and steps.<name>.values (a map of the
+//	         record's values after the step) for each of stepNames
 //	run      run.id, the id of the run
 //	now      the timestamp of the request
 func NewEnv(ps []params.Parameter, stepNames []string) (*Env, error) {

@@ -37,7 +37,7 @@ func (p *Program) Eval(ctx context.Context, v *Vars) (any, error) {
 
 // run evaluates with interrupt checks when ctx can be cancelled; without
 // them otherwise, which saves setting up a cancellable context.
-func (p *Program) run(ctx context.Context, act *activation) (ref.Val, error) {
+func (p *Program) run(ctx context.Context, act interpreter.Activation) (ref.Val, error) {
 	var (
 		out ref.Val
 		err error

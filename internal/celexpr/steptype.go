@@ -19,6 +19,7 @@ const (
 func stepsDeclTypes(stepNames []string) (steps *apiservercel.DeclType, roots []*apiservercel.DeclType, err error) {
 	step := apiservercel.NewObjectType(stepTypeName, map[string]*apiservercel.DeclField{
 		"recordId": apiservercel.NewDeclField("recordId", apiservercel.StringType, true, nil, nil),
+		"values":   apiservercel.NewDeclField("values", apiservercel.NewMapType(apiservercel.StringType, apiservercel.DynType, maxStepValues), true, nil, nil),
 	})
 	fields := make(map[string]*apiservercel.DeclField, len(stepNames))
 	selectable := true
@@ -39,6 +40,10 @@ func stepsDeclTypes(stepNames []string) (steps *apiservercel.DeclType, roots []*
 	steps = apiservercel.NewObjectType(stepsTypeName, fields)
 	return steps, []*apiservercel.DeclType{steps}, nil
 }
+
+// maxStepValues is the most values of a step's record: a Worksheet has at
+// most 128 fields.
+const maxStepValues = 128
 
 // runDeclType is the type of the variable run.
 func runDeclType() *apiservercel.DeclType {

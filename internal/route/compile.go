@@ -63,6 +63,13 @@ func Compile(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) (*Rou
 		rt.Steps = append(rt.Steps, step)
 		stepNames = append(stepNames, s.Name)
 	}
+	if wf.Spec.Response != nil {
+		resp, errs := compileResponse(wf.Spec.Response, ps, stepNames)
+		if len(errs) > 0 {
+			return nil, newError(ReasonInvalidSpec, errs)
+		}
+		rt.Response = resp
+	}
 	return rt, nil
 }
 
@@ -76,28 +83,19 @@ func unsupportedFeatures(wf *v1alpha1.Workflow) field.ErrorList {
 	if hook.Sample.Source == v1alpha1.SampleCapture {
 		errs = append(errs, unsupported(hookPath.Child("sample", "source")))
 	}
-	if wf.Spec.Response != nil {
-		errs = append(errs, unsupported(specPath.Child("response")))
-	}
-	for i, s := range wf.Spec.Steps {
-		if s.UpdateRecord != nil {
-			errs = append(errs, unsupported(specPath.Child("steps").Index(i).Child("updateRecord")))
-		}
-		if s.UpsertRecord != nil {
-			errs = append(errs, unsupported(specPath.Child("steps").Index(i).Child("upsertRecord")))
-		}
-	}
+	errs = append(errs, unsupportedResponse(wf.Spec.Response)...)
 	return errs
 }
 
 func missingWorksheets(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) field.ErrorList {
 	var errs field.ErrorList
 	for i, s := range wf.Spec.Steps {
-		if s.CreateRecord == nil {
+		name, ws := stepAction(s)
+		if name == "" {
 			continue
 		}
-		if _, ok := sheets[s.CreateRecord.Worksheet]; !ok {
-			errs = append(errs, field.NotFound(specPath.Child("steps").Index(i).Child("createRecord", "worksheet"), s.CreateRecord.Worksheet))
+		if _, ok := sheets[ws]; !ok {
+			errs = append(errs, field.NotFound(specPath.Child("steps").Index(i).Child(name, "worksheet"), ws))
 		}
 	}
 	return errs
@@ -112,6 +110,11 @@ func compileStep(env *celexpr.Env, s v1alpha1.Step, path *field.Path, sheets map
 			errs = append(errs, field.Invalid(path.Child("when"), s.When, err.Error()))
 		}
 		step.When = prog
+	}
+	if s.UpdateRecord != nil || s.UpsertRecord != nil {
+		action, actionErrs := compileUpdateStep(env, s, path, sheets)
+		step.UpdateRecord = action
+		return step, append(errs, actionErrs...)
 	}
 	if s.CreateRecord == nil {
 		return step, append(errs, field.Required(path, "a step needs an action"))

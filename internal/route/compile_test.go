@@ -112,14 +112,9 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 		{"capture", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
 			wf.Spec.Trigger.Webhook.Sample.Source = v1alpha1.SampleCapture
 		}, ReasonUnsupported, []string{"spec.trigger.webhook.sample.source"}},
-		{"response", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
-			wf.Spec.Response = &v1alpha1.Response{}
-		}, ReasonUnsupported, []string{"spec.response"}},
-		{"update and upsert steps", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
-			wf.Spec.Steps = append(wf.Spec.Steps,
-				v1alpha1.Step{Name: "pay", UpdateRecord: &v1alpha1.UpdateRecordAction{Worksheet: "orders"}},
-				v1alpha1.Step{Name: "ship", UpsertRecord: &v1alpha1.UpdateRecordAction{Worksheet: "orders"}})
-		}, ReasonUnsupported, []string{"spec.steps[2].updateRecord", "spec.steps[3].upsertRecord"}},
+		{"response on receipt", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
+			wf.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt}
+		}, ReasonUnsupported, []string{"spec.response.mode", "OnReceipt is not supported yet"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

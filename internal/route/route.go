@@ -29,6 +29,8 @@ type Route struct {
 	Security Security
 	// Steps in order.
 	Steps []Step
+	// Response is the answer of a run; nil for the default answers.
+	Response *Response
 }
 
 // Step is a compiled step.
@@ -36,8 +38,9 @@ type Step struct {
 	Name string
 	// When is nil when the step always runs.
 	When *celexpr.Program
-	// CreateRecord is the step's action.
+	// CreateRecord or UpdateRecord is the step's action.
 	CreateRecord *CreateRecord
+	UpdateRecord *UpdateRecord
 }
 
 // CreateRecord adds a record to a Worksheet.

@@ -18,7 +18,9 @@ type StepResult struct {
 	Name     string
 	Phase    v1alpha1.RunPhase
 	RecordID string
-	Message  string
+	// Values of the record after the step, normalized.
+	Values  map[string]any
+	Message string
 }
 
 // Result is the outcome of a run.
@@ -31,8 +33,9 @@ type Result struct {
 }
 
 // InputError marks a run that failed because of the request's data: a
-// record that breaks its Worksheet's schema or a unique value, or an
-// expression that cannot be evaluated on these parameters. Sending the same
+// record that breaks its Worksheet's schema or a unique value, an update
+// that matches no record or several, or an expression that cannot be
+// evaluated on these parameters. Sending the same
 // data again fails the same way.
 type InputError struct{ Err error }
 
@@ -60,7 +63,7 @@ func Run(ctx context.Context, rt *route.Route, vars *celexpr.Vars, records store
 			return res
 		}
 		if sr.RecordID != "" {
-			vars.Steps[step.Name] = celexpr.StepOutput{RecordID: sr.RecordID}
+			vars.Steps[step.Name] = celexpr.StepOutput{RecordID: sr.RecordID, Values: outputValues(sr.Values)}
 		}
 	}
 	return res
@@ -83,16 +86,17 @@ func runStep(ctx context.Context, rt *route.Route, step *route.Step, vars *celex
 			return sr, nil
 		}
 	}
-	id, err := createRecord(ctx, rt, step, vars, records)
+	id, values, err := runAction(ctx, rt, step, vars, records)
 	if err != nil {
 		return fail(err)
 	}
 	sr.Phase = v1alpha1.RunSucceeded
 	sr.RecordID = id
+	sr.Values = values
 	return sr, nil
 }
 
-func createRecord(ctx context.Context, rt *route.Route, step *route.Step, vars *celexpr.Vars, records store.RecordStore) (string, error) {
+func createRecord(ctx context.Context, rt *route.Route, step *route.Step, vars *celexpr.Vars, records store.RecordStore) (string, map[string]any, error) {
 	action := step.CreateRecord
 	values := make(map[string]any, len(action.Fields))
 	for _, m := range action.Fields {
@@ -101,13 +105,13 @@ func createRecord(ctx context.Context, rt *route.Route, step *route.Step, vars *
 			continue // the request lacks an optional input: the field stays empty
 		}
 		if err != nil {
-			return "", inputError("field %s: %w", m.Field, err)
+			return "", nil, inputError("field %s: %w", m.Field, err)
 		}
 		values[m.Field] = v
 	}
 	normalized, err := record.Normalize(action.Worksheet.Fields, values)
 	if err != nil {
-		return "", &InputError{Err: err}
+		return "", nil, &InputError{Err: err}
 	}
 	uniqueField, uniqueKey, _ := record.UniqueKey(action.Worksheet.Fields, normalized)
 	id, err := records.CreateRecord(ctx, store.Record{
@@ -117,13 +121,14 @@ func createRecord(ctx context.Context, rt *route.Route, step *route.Step, vars *
 		Values:       normalized,
 		UniqueField:  uniqueField,
 		UniqueKey:    uniqueKey,
+		IndexKeys:    record.IndexKeys(action.Worksheet.Fields, normalized),
 		WriteKey:     vars.RunID + "/" + step.Name,
 		CreatedBy:    v1alpha1.RunReference{Workflow: rt.Name, Run: vars.RunID},
 	})
 	if errors.Is(err, store.ErrDuplicate) {
-		return "", &InputError{Err: err}
+		return "", nil, &InputError{Err: err}
 	}
-	return id, err
+	return id, normalized, err
 }
 
 // stepError prefixes err with the step's name, keeping an *InputError on top

@@ -45,6 +45,7 @@ func (s *Records) CreateRecord(ctx context.Context, r store.Record) (string, err
 	if err != nil {
 		return "", err
 	}
+	setIndexLabels(obj, r.IndexKeys)
 	err = s.Client.Create(ctx, obj)
 	if apierrors.IsAlreadyExists(err) {
 		obj, err = s.existing(ctx, r, obj.Name)
@@ -106,7 +107,7 @@ func newObject(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, erro
 			// A created object is at generation 1.
 			ObservedGeneration: 1,
 			CreatedBy:          ptr.To(r.CreatedBy),
-			CreatedAt: &now,
+			CreatedAt:          &now,
 			Conditions: []metav1.Condition{{
 				Type:               v1alpha1.ReadyCondition,
 				Status:             metav1.ConditionTrue,
