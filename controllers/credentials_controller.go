@@ -81,7 +81,10 @@ func (r *CredentialsReconciler) credentials(ctx context.Context, ws *v1alpha1.We
 				}
 				secrets[key.Name] = s
 			}
-			if v, ok := s.Data[key.Key]; s != nil && ok && len(v) > 0 {
+			if s == nil {
+				continue
+			}
+			if v := s.Data[key.Key]; len(v) > 0 {
 				data[key.CredentialsKey()] = v
 			}
 		}

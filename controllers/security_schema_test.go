@@ -24,7 +24,7 @@ func TestSecuritySchemaRules(t *testing.T) {
 		edit func(*v1alpha1.Workflow)
 		want string
 	}{
-		"IPv4 address out of range": {security(v1alpha1.WebhookSecurity{IPWhitelist: []string{"203.0.113.7", "10.0.0.300"}}), "IP address or a CIDR"},
+		"IPv4 address out of range":  {security(v1alpha1.WebhookSecurity{IPWhitelist: []string{"203.0.113.7", "10.0.0.300"}}), "IP address or a CIDR"},
 		"host name in the whitelist": {security(v1alpha1.WebhookSecurity{IPWhitelist: []string{"shop.example.com"}}), "IP address or a CIDR"},
 		"CIDR with a bad mask":       {security(v1alpha1.WebhookSecurity{IPWhitelist: []string{"2001:db8::/129"}}), "IP address or a CIDR"},
 		"header name with a space": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{

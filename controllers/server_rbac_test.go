@@ -44,6 +44,10 @@ func TestServerPodsLeastPrivilege(t *testing.T) {
 		{ns, "get", "hookflow.dev", "webhookservers", ws.Name},
 		{ns, "create", "hookflow.dev", "worksheetrecords", ""},
 		{ns, "update", "hookflow.dev", "worksheetrecords", "orders-0123456789abcdef"},
+		// The run history (runhistory.Recorder).
+		{ns, "create", "hookflow.dev", "workflowruns", ""},
+		{ns, "get", "hookflow.dev", "workflowruns", "idem-0123456789abcdef"},
+		{ns, "update", "hookflow.dev", "workflowruns", "idem-0123456789abcdef"},
 	}
 	denied := []access{
 		{ns, "get", "", "secrets", "shop-app"},
@@ -64,7 +68,8 @@ func TestServerPodsLeastPrivilege(t *testing.T) {
 		{ns, "update", "hookflow.dev", "webhookservers", ws.Name},
 		{ns, "patch", "hookflow.dev", "webhookservers", ws.Name},
 		{ns, "delete", "hookflow.dev", "worksheetrecords", "orders-0123456789abcdef"},
-		{ns, "create", "hookflow.dev", "workflowruns", ""},
+		{ns, "list", "hookflow.dev", "workflowruns", ""},
+		{elsewhere, "create", "hookflow.dev", "workflowruns", ""},
 		{ns, "create", "", "events", ""},
 		{ns, "create", "events.k8s.io", "events", ""},
 		{ns, "list", "", "pods", ""},

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 )
@@ -20,6 +21,9 @@ type Options struct {
 	// Off, a WebhookServer that sets one is not deployed: whoever may edit
 	// it would otherwise run any image with its pods' credentials.
 	AllowCustomServerImage bool
+	// RunPruneInterval is the time between passes of the WorkflowRun
+	// pruner; DefaultRunPruneInterval when 0.
+	RunPruneInterval time.Duration
 }
 
 // SetupAll registers the field indexes and every controller with mgr.
@@ -56,6 +60,12 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Reader: mgr.GetAPIReader(),
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up credentials controller: %w", err)
+	}
+	if err := mgr.Add(&WorkflowRunPruner{
+		Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Interval: opts.RunPruneInterval,
+		Log: mgr.GetLogger().WithName("workflowrun-pruner"),
+	}); err != nil {
+		return fmt.Errorf("set up WorkflowRun pruner: %w", err)
 	}
 	return nil
 }

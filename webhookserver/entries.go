@@ -9,6 +9,7 @@ import (
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/clientip"
 	"github.com/hookflow/hookflow/internal/route"
+	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/serverresources"
 	"github.com/hookflow/hookflow/internal/signing"
 )
@@ -61,7 +62,7 @@ func (r *RouteSync) settingsFor(key string, ws *v1alpha1.WebhookServer, creds ma
 // credentials have not reached this server is not served: never open by
 // default.
 func (r *RouteSync) newEntry(wf *v1alpha1.Workflow, rt *route.Route, s *serverSettings) (*Entry, error) {
-	e := &Entry{ID: wf.Status.WebhookID, Route: rt, Limits: s.limits, Peers: s.peers, Runs: s.runs}
+	e := &Entry{ID: wf.Status.WebhookID, Route: rt, Limits: s.limits, Peers: s.peers, Runs: s.runs, History: runhistory.LimitsOf(wf.Spec.History)}
 	sec := rt.Security
 	if sec.AppAuth != "" {
 		appKey, err := credential(s.credentials, route.SecretKey{Name: sec.AppAuth, Key: route.AppKeyKey})

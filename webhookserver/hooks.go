@@ -15,13 +15,14 @@ import (
 	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/runner"
 	"github.com/hookflow/hookflow/internal/signing"
-	"github.com/hookflow/hookflow/internal/store"
 )
 
 // hook serves GET|POST /hooks/{id}. It is the list of checks of DESIGN §4,
 // in its order: route, method, client IP, size, signature, rate limit,
-// parse, parameters; then a run slot, and the steps.
+// parse, parameters; then a run slot, the Idempotency-Key, the steps, the
+// answer, and the run's history.
 func (s *Server) hook(c *gin.Context) {
+	received := s.opts.Now()
 	entry := s.opts.Routes.Load().Lookup(c.Param("id"))
 	if entry == nil {
 		abort(c, http.StatusNotFound, errorBody{Msg: msgNotFound})
@@ -57,36 +58,32 @@ func (s *Server) hook(c *gin.Context) {
 	}
 	defer release()
 
+	started := s.opts.Now()
+	idem, ok := s.beginIdempotent(c, entry, body, query)
+	if !ok {
+		return
+	}
 	runID := newRunID()
+	if idem != nil {
+		runID = idem.run.Name // a retried run writes under the same id: once
+	}
 	// A run, once started, is finished or abandoned by the server, never by
 	// the caller hanging up: the request's cancellation does not reach it,
 	// only its own timeout.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), entry.Limits.RequestTimeout)
 	defer cancel()
-	res := runner.Run(ctx, rt, &celexpr.Vars{
+	vars := &celexpr.Vars{
 		Params:  bound.Values,
 		Body:    string(body),
 		Headers: firstValues(c.Request.Header, strings.ToLower),
 		Query:   firstValues(query, nil),
 		RunID:   runID,
 		Now:     s.opts.Now(),
-	}, s.opts.Records)
-	log := s.opts.Log.WithValues("namespace", rt.Namespace, "workflow", rt.Name, "run", runID)
-	var inputErr *runner.InputError
-	switch {
-	case res.Err == nil:
-		log.V(1).Info("Run succeeded")
-		c.JSON(http.StatusOK, successBody{Msg: msgSuccess, RunID: runID})
-	case errors.Is(res.Err, store.ErrUnavailable):
-		log.Info("Run not stored: store unavailable", "error", res.Err.Error())
-		abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable, RunID: runID})
-	case errors.As(res.Err, &inputErr):
-		log.V(1).Info("Run failed on its input", "error", res.Err.Error())
-		abort(c, http.StatusUnprocessableEntity, errorBody{Msg: msgRunFailed, RunID: runID, Error: res.Err.Error()})
-	default:
-		log.Error(res.Err, "Run failed")
-		abort(c, http.StatusInternalServerError, errorBody{Msg: msgRunFailed, RunID: runID, Error: msgInternal})
 	}
+	res := runner.Run(ctx, rt, vars, s.opts.Records)
+	log := s.opts.Log.WithValues("namespace", rt.Namespace, "workflow", rt.Name, "run", runID)
+	s.answer(c, rt, vars, res.Err, log)
+	s.recordRun(c, entry, idem, vars, res, received, started)
 }
 
 // bindParameters parses the body for its content type, merges the query

@@ -15,14 +15,17 @@ const (
 	msgInvalidSignature = "Invalid signature"
 	msgTooManyRequests  = "Too many requests"
 	msgRequestTimeout   = "Request timeout"
-	msgTooLarge         = "Request body too large"
-	msgMalformed        = "Malformed request body"
-	msgMissing          = "Missing required parameter"
-	msgInvalid          = "Invalid parameter"
-	msgUnavailable      = "Service unavailable"
-	msgRunFailed        = "Run failed"
-	msgSuccess          = "success"
-	msgInternal         = "Internal error"
+	// Idempotency-Key.
+	msgInvalidIdempotencyKey = "Invalid Idempotency-Key"
+	msgKeyReused             = "Idempotency-Key reused with a different request"
+	msgTooLarge              = "Request body too large"
+	msgMalformed             = "Malformed request body"
+	msgMissing               = "Missing required parameter"
+	msgInvalid               = "Invalid parameter"
+	msgUnavailable           = "Service unavailable"
+	msgRunFailed             = "Run failed"
+	msgSuccess               = "success"
+	msgInternal              = "Internal error"
 )
 
 // retryAfterSeconds is the Retry-After of a 503, and of a 429 that set none.

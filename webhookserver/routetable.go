@@ -8,6 +8,7 @@ import (
 
 	"github.com/hookflow/hookflow/internal/clientip"
 	"github.com/hookflow/hookflow/internal/route"
+	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/signing"
 )
 
@@ -39,6 +40,8 @@ type Entry struct {
 	// Runs bounds the runs in progress of the route's WebhookServer on this
 	// replica; nil for no bound.
 	Runs *Slots
+	// History is how many runs of the Workflow are kept as WorkflowRuns.
+	History runhistory.Limits
 }
 
 // Table maps webhook ids to entries. A Table is never changed once built.

@@ -16,8 +16,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/signing"
 	"github.com/hookflow/hookflow/internal/store"
+	"github.com/hookflow/hookflow/internal/store/crstore"
 )
 
 // Options configure a Server.
@@ -40,6 +42,15 @@ type Options struct {
 	// ReadTimeout bounds the reading of each request, headers and body
 	// (the WebhookServer's limits.readTimeout); DefaultReadTimeout when 0.
 	ReadTimeout time.Duration
+	// Idempotency keeps the runs of requests with an Idempotency-Key;
+	// without it the header is ignored.
+	Idempotency *crstore.IdempotentRuns
+	// Runs keeps the history of runs as WorkflowRuns; nil keeps none.
+	Runs *runhistory.Recorder
+	// Stopped, when set, is closed once Start has returned: the in-flight
+	// requests have finished, or the shutdown timeout has passed. Runs
+	// waits for it before its last flush.
+	Stopped chan<- struct{}
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
@@ -111,6 +122,9 @@ func (s *Server) NeedLeaderElection() bool { return false }
 // Start serves until ctx is done, then stops accepting connections and
 // waits for in-flight requests, up to the shutdown timeout.
 func (s *Server) Start(ctx context.Context) error {
+	if s.opts.Stopped != nil {
+		defer close(s.opts.Stopped)
+	}
 	ln, err := net.Listen("tcp", s.opts.BindAddress)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.opts.BindAddress, err)

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/serverresources"
 	"github.com/hookflow/hookflow/internal/store/crstore"
 )
@@ -26,6 +27,9 @@ type Config struct {
 	DrainDelay time.Duration
 	// ReadTimeout: see Options.
 	ReadTimeout time.Duration
+	// RunFlushInterval is how often the runs are written as WorkflowRuns;
+	// runhistory.DefaultFlushInterval when 0.
+	RunFlushInterval time.Duration
 }
 
 // CacheOptions are the cache settings of a server process that serves the
@@ -47,13 +51,19 @@ func CacheOptions(namespace, server string) cache.Options {
 func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 	log := mgr.GetLogger().WithName("webhookserver")
 	routes := NewRoutes()
+	stopped := make(chan struct{})
+	runs := runhistory.NewRecorder(runhistory.ClientWriter{Client: mgr.GetClient()},
+		runhistory.Options{FlushInterval: cfg.RunFlushInterval, Drained: stopped, Log: log.WithName("runs")})
 	srv := New(Options{
 		BindAddress: cfg.BindAddress,
 		Routes:      routes,
 		Records:     &crstore.Records{Client: mgr.GetClient()},
+		Idempotency: &crstore.IdempotentRuns{Client: mgr.GetClient()},
 		Log:         log,
 		DrainDelay:  cfg.DrainDelay,
 		ReadTimeout: cfg.ReadTimeout,
+		Runs:        runs,
+		Stopped:     stopped,
 	})
 	sync := &RouteSync{
 		Cache:   mgr.GetCache(),
@@ -67,6 +77,9 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 	}
 	if err := mgr.Add(srv); err != nil {
 		return nil, fmt.Errorf("add webhook server: %w", err)
+	}
+	if err := mgr.Add(runs); err != nil {
+		return nil, fmt.Errorf("add run history: %w", err)
 	}
 	return srv, nil
 }

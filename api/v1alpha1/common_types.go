@@ -20,6 +20,9 @@ const (
 	// WorkflowLabel names the Workflow of a WorkflowRun or of the run that
 	// created a WorksheetRecord.
 	WorkflowLabel = "hookflow.dev/workflow"
+	// RunPhaseLabel holds the phase of a WorkflowRun, so that the pruner
+	// lists the runs of one phase by label.
+	RunPhaseLabel = "hookflow.dev/phase"
 	// Finalizer is set on the objects whose deletion the controllers observe.
 	Finalizer = "hookflow.dev/finalizer"
 )

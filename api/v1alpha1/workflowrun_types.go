@@ -36,6 +36,13 @@ type WorkflowRunSpec struct {
 	// +kubebuilder:validation:MaxLength=255
 	IdempotencyKey string `json:"idempotencyKey,omitempty"`
 
+	// RequestHash identifies the request of an idempotent run (method,
+	// query and body): a retry with the same key and another request is
+	// refused.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	RequestHash string `json:"requestHash,omitempty"`
+
 	// ReceivedAt is when the request arrived.
 	// +optional
 	ReceivedAt *metav1.Time `json:"receivedAt,omitempty"`
@@ -60,11 +67,25 @@ type StepStatus struct {
 	Message string `json:"message,omitempty"`
 }
 
-// RunResponse is what the run answered.
+// RunResponse is what the run answered. An idempotent run keeps the whole
+// answer, to give it again to every retry.
 type RunResponse struct {
 	// StatusCode of the HTTP answer.
 	// +optional
 	StatusCode int32 `json:"statusCode,omitempty"`
+
+	// Headers of the answer, beyond Content-Type (idempotent runs only).
+	// +optional
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// ContentType of the answer (idempotent runs only).
+	// +optional
+	ContentType string `json:"contentType,omitempty"`
+
+	// Body of the answer (idempotent runs only).
+	// +optional
+	// +kubebuilder:validation:MaxLength=65536
+	Body string `json:"body,omitempty"`
 }
 
 // WorkflowRunStatus is the progress of a run.
@@ -95,9 +116,23 @@ type WorkflowRunStatus struct {
 	// +optional
 	FinishedAt *metav1.Time `json:"finishedAt,omitempty"`
 
+	// Duration of the run, from the request to the answer.
+	// +optional
+	Duration string `json:"duration,omitempty"`
+
 	// Error of a failed run.
 	// +optional
 	Error string `json:"error,omitempty"`
+
+	// KeepUntil protects an idempotent run from pruning while a retry may
+	// still come (24 hours after the request).
+	// +optional
+	KeepUntil *metav1.Time `json:"keepUntil,omitempty"`
+
+	// LeaseUntil is when the replica running the run is presumed dead if
+	// the run has not finished: another may then take it over.
+	// +optional
+	LeaseUntil *metav1.Time `json:"leaseUntil,omitempty"`
 
 	// Conditions: Ready once the run has finished.
 	// +optional
@@ -106,13 +141,14 @@ type WorkflowRunStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 
-// WorkflowRun is one execution of a Workflow.
+// WorkflowRun is one execution of a Workflow. It has no status
+// subresource: the server writes a run whole, in one API call.
 // +kubebuilder:object:root=true
-// +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=hwfr,categories=hookflow
 // +kubebuilder:printcolumn:name="Workflow",type=string,JSONPath=`.spec.workflow`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Code",type=integer,JSONPath=`.status.response.statusCode`
+// +kubebuilder:printcolumn:name="Duration",type=string,JSONPath=`.status.duration`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type WorkflowRun struct {
 	metav1.TypeMeta   `json:",inline"`

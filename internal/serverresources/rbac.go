@@ -47,7 +47,7 @@ func RoleBinding(ws *v1alpha1.WebhookServer) *rbacv1.RoleBinding {
 }
 
 // serverRules are the permissions of `hookflow server`, and no more: it
-// writes no WorkflowRuns and records no events.
+// records no events.
 func serverRules(ws *v1alpha1.WebhookServer) []rbacv1.PolicyRule {
 	group := v1alpha1.GroupVersion.Group
 	return []rbacv1.PolicyRule{
@@ -74,6 +74,17 @@ func serverRules(ws *v1alpha1.WebhookServer) []rbacv1.PolicyRule {
 			APIGroups: []string{group},
 			Resources: []string{"worksheetrecords"},
 			Verbs:     []string{"create", "get", "list", "update"},
+		},
+		{
+			// The run history: each replica creates the WorkflowRuns of its
+			// runs (a bounded number per flush, see runhistory.Recorder).
+			// Idempotent runs (Idempotency-Key) are read by the retries,
+			// updated when they finish or are taken over, and deleted when
+			// abandoned (see crstore.IdempotentRuns). The manager prunes;
+			// the server never lists runs.
+			APIGroups: []string{group},
+			Resources: []string{"workflowruns"},
+			Verbs:     []string{"create", "delete", "get", "update"},
 		},
 	}
 }

@@ -14,6 +14,7 @@ func TestRoleRules(t *testing.T) {
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"webhookservers", "workflows", "worksheets"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"default-hookflow-credentials"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords"}, Verbs: []string{"create", "get", "list", "update"}},
+		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflowruns"}, Verbs: []string{"create", "delete", "get", "update"}},
 	}
 	role := Role(newServer())
 	if role.Name != "default-hookflow" || role.Namespace != "shop" {
@@ -40,12 +41,14 @@ func TestRoleGrantsNoMore(t *testing.T) {
 			{"secret write", slices.Contains(rule.Resources, "secrets") &&
 				slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" && v != "watch" })},
 			{"resource outside hookflow's own and secrets", slices.ContainsFunc(rule.Resources, func(r string) bool {
-				return !slices.Contains([]string{"webhookservers", "workflows", "worksheets", "worksheetrecords", "worksheetrecords/status", "secrets"}, r)
+				return !slices.Contains([]string{"webhookservers", "workflows", "worksheets", "worksheetrecords", "workflowruns", "secrets"}, r)
 			})},
 			{"write of a definition", slices.ContainsFunc(rule.Resources, func(r string) bool {
 				return r == "webhookservers" || r == "workflows" || r == "worksheets"
 			}) && slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" && v != "watch" })},
-			{"delete", slices.Contains(rule.Verbs, "delete") || slices.Contains(rule.Verbs, "deletecollection")},
+			// Only an abandoned idempotent run is ever deleted by the server.
+			{"delete", (slices.Contains(rule.Verbs, "delete") && !slices.Equal(rule.Resources, []string{"workflowruns"})) ||
+				slices.Contains(rule.Verbs, "deletecollection")},
 			{"escalation verb", slices.ContainsFunc(rule.Verbs, func(v string) bool {
 				return v == "escalate" || v == "bind" || v == "impersonate"
 			})},

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -24,9 +25,18 @@ import (
 )
 
 var (
-	k8s     client.Client
-	baseURL string
-	server  *webhookserver.Server
+	// adminConfig is the control plane's admin config, for tests that start
+	// more hookflow processes.
+	adminConfig *rest.Config
+	k8s         client.Client
+	baseURL     string
+	server      *webhookserver.Server
+)
+
+// Run history and pruning at a test's pace (runs_test.go).
+const (
+	runFlushInterval = 500 * time.Millisecond
+	runPruneInterval = 500 * time.Millisecond
 )
 
 func TestMain(m *testing.M) {
@@ -47,6 +57,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer env.Stop()
+	adminConfig = env.Config
 
 	addr, err := testenv.FreeAddr()
 	if err != nil {
@@ -61,11 +72,11 @@ func run(m *testing.M) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := controllers.SetupAll(ctx, mgr, controllers.Options{URLs: controllers.ServerURLs{Local: baseURL}}); err != nil {
+	if err := controllers.SetupAll(ctx, mgr, controllers.Options{URLs: controllers.ServerURLs{Local: baseURL}, RunPruneInterval: runPruneInterval}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if server, err = webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: addr}); err != nil {
+	if server, err = webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: addr, RunFlushInterval: runFlushInterval}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -22,7 +22,11 @@ import (
 	"github.com/hookflow/hookflow/internal/testenv"
 )
 
-var k8s client.Client
+var (
+	k8s client.Client
+	// adminConfig is the control plane's admin config.
+	adminConfig *rest.Config
+)
 
 func TestMain(m *testing.M) {
 	ctrl.SetLogger(logr.Discard())
@@ -31,6 +35,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	adminConfig = env.Config
 	k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()})
 	code := 1
 	if err == nil {

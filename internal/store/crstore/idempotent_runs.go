@@ -1,0 +1,164 @@
+package crstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+)
+
+// KeepUntilAnnotation holds, on an idempotent run, the time until which a
+// retry may come: the pruner reads it from the metadata and keeps the run.
+const KeepUntilAnnotation = "hookflow.dev/keep-until"
+
+// IdempotencyWindow is how long an Idempotency-Key is remembered.
+const IdempotencyWindow = 24 * time.Hour
+
+// IdempotentRun is what a request with an Idempotency-Key needs to begin.
+type IdempotentRun struct {
+	Namespace   string
+	Workflow    string
+	WorkflowUID types.UID
+	Key         string
+	RequestHash string
+	// Lease is how long the replica that runs it may take before another
+	// presumes it dead and takes the run over.
+	Lease time.Duration
+}
+
+// IdempotentRuns keeps the runs of requests that carry an Idempotency-Key
+// as WorkflowRuns named from the Workflow's UID and the key: the first
+// create decides, atomically, which request runs; every retry finds the
+// run, waits for it to finish and gives its answer again. A begun run costs
+// one create, a finished one one update.
+type IdempotentRuns struct {
+	// Client must write to and read from the API server directly.
+	Client client.Client
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+}
+
+// RunName is the name (and the run id) of the idempotent run of key for the
+// Workflow uid.
+func RunName(uid types.UID, key string) string {
+	sum := sha256.Sum256([]byte(string(uid) + "\x00" + key))
+	return "idem-" + hex.EncodeToString(sum[:16])
+}
+
+// Begin creates the run, in phase Running, and returns (run, true); when the
+// key was used before, it returns (the existing run, false).
+func (s *IdempotentRuns) Begin(ctx context.Context, in IdempotentRun) (*v1alpha1.WorkflowRun, bool, error) {
+	now := s.now()
+	keep := metav1.NewTime(now.Add(IdempotencyWindow))
+	lease := metav1.NewTime(now.Add(in.Lease))
+	started := metav1.NewTime(now)
+	run := &v1alpha1.WorkflowRun{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace: in.Namespace,
+			Name:      RunName(in.WorkflowUID, in.Key),
+			Labels: map[string]string{
+				v1alpha1.WorkflowLabel: in.Workflow,
+				v1alpha1.RunPhaseLabel: string(v1alpha1.RunRunning),
+			},
+			Annotations: map[string]string{KeepUntilAnnotation: keep.UTC().Format(time.RFC3339)},
+			OwnerReferences: []metav1.OwnerReference{{
+				APIVersion: v1alpha1.GroupVersion.String(),
+				Kind:       "Workflow",
+				Name:       in.Workflow,
+				UID:        in.WorkflowUID,
+				Controller: ptr.To(true),
+			}},
+		},
+		Spec: v1alpha1.WorkflowRunSpec{
+			Workflow:       in.Workflow,
+			IdempotencyKey: in.Key,
+			RequestHash:    in.RequestHash,
+			ReceivedAt:     &started,
+		},
+		Status: v1alpha1.WorkflowRunStatus{
+			Phase:      v1alpha1.RunRunning,
+			StartedAt:  &started,
+			KeepUntil:  &keep,
+			LeaseUntil: &lease,
+		},
+	}
+	err := s.Client.Create(ctx, run)
+	if err == nil {
+		return run, true, nil
+	}
+	if !apierrors.IsAlreadyExists(err) {
+		return nil, false, classify("begin idempotent run", err)
+	}
+	existing, err := s.Get(ctx, in.Namespace, run.Name)
+	if apierrors.IsNotFound(err) {
+		// Abandoned between our create and our get: try once more.
+		if err = s.Client.Create(ctx, run); err == nil {
+			return run, true, nil
+		}
+	}
+	if err != nil {
+		return nil, false, classify("begin idempotent run", err)
+	}
+	return existing, false, nil
+}
+
+// Get reads a run from the API server.
+func (s *IdempotentRuns) Get(ctx context.Context, namespace, name string) (*v1alpha1.WorkflowRun, error) {
+	run := &v1alpha1.WorkflowRun{}
+	if err := s.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, run); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// TakeOver claims a run whose lease has expired, with a new lease. It
+// fails with a Conflict when another replica claimed it first.
+func (s *IdempotentRuns) TakeOver(ctx context.Context, run *v1alpha1.WorkflowRun, lease time.Duration) error {
+	until := metav1.NewTime(s.now().Add(lease))
+	run.Status.LeaseUntil = &until
+	if err := s.Client.Update(ctx, run); err != nil {
+		return classify("take over idempotent run", err)
+	}
+	return nil
+}
+
+// Finish records the outcome and the answer of a run, for every retry.
+func (s *IdempotentRuns) Finish(ctx context.Context, run *v1alpha1.WorkflowRun) error {
+	run.Labels[v1alpha1.RunPhaseLabel] = string(run.Status.Phase)
+	run.Status.LeaseUntil = nil
+	if err := s.Client.Update(ctx, run); err != nil {
+		return classify("finish idempotent run", err)
+	}
+	return nil
+}
+
+// Abandon deletes a run that gave no answer worth repeating (the store was
+// unavailable): the next retry runs it afresh, under the same run id.
+func (s *IdempotentRuns) Abandon(ctx context.Context, run *v1alpha1.WorkflowRun) error {
+	err := s.Client.Delete(ctx, run, client.Preconditions{UID: &run.UID})
+	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+		return fmt.Errorf("abandon idempotent run: %w", err)
+	}
+	return nil
+}
+
+// Expired tells whether the replica running run is presumed dead.
+func (s *IdempotentRuns) Expired(run *v1alpha1.WorkflowRun) bool {
+	return run.Status.LeaseUntil != nil && s.now().After(run.Status.LeaseUntil.Time)
+}
+
+func (s *IdempotentRuns) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}

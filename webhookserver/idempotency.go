@@ -1,0 +1,208 @@
+package webhookserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/store"
+	"github.com/hookflow/hookflow/internal/store/crstore"
+)
+
+const (
+	headerIdempotencyKey = "Idempotency-Key"
+	// maxIdempotencyKey is the longest key accepted (DESIGN §4).
+	maxIdempotencyKey = 255
+	// leaseMargin is added to the request timeout to make the lease of a
+	// run: past it, the replica running it is presumed dead.
+	leaseMargin = 10 * time.Second
+	// maxStoredBody bounds the answer kept for retries.
+	maxStoredBody = 64 << 10
+)
+
+// idempotentRun is a request with an Idempotency-Key that this replica runs.
+type idempotentRun struct {
+	run     *v1alpha1.WorkflowRun
+	capture *captureWriter
+}
+
+// beginIdempotent handles the Idempotency-Key of a request. Without one it
+// returns (nil, true). With one, the first request with that key for the
+// Workflow creates the run and goes on (its answer is captured, to be
+// kept); a retry waits for that run to finish and gives its answer again,
+// or takes the run over when the replica running it is presumed dead; a
+// key reused with another request is a 422. When it returns false, the
+// answer has been written.
+func (s *Server) beginIdempotent(c *gin.Context, e *Entry, body []byte, query url.Values) (*idempotentRun, bool) {
+	key := c.GetHeader(headerIdempotencyKey)
+	if key == "" || s.opts.Idempotency == nil {
+		return nil, true
+	}
+	if !validIdempotencyKey(key) {
+		abort(c, http.StatusBadRequest, errorBody{Msg: msgInvalidIdempotencyKey})
+		return nil, false
+	}
+	runs, rt := s.opts.Idempotency, e.Route
+	lease := e.Limits.RequestTimeout + leaseMargin
+	hash := requestHash(c.Request.Method, query, body)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), e.Limits.RequestTimeout+lease)
+	defer cancel()
+	log := s.opts.Log.WithValues("namespace", rt.Namespace, "workflow", rt.Name)
+
+	in := crstore.IdempotentRun{Namespace: rt.Namespace, Workflow: rt.Name, WorkflowUID: rt.UID, Key: key, RequestHash: hash, Lease: lease}
+	wait := 20 * time.Millisecond
+	for {
+		run, mine, err := runs.Begin(ctx, in)
+		for err == nil && !mine {
+			switch {
+			case run.Spec.RequestHash != hash:
+				abort(c, http.StatusUnprocessableEntity, errorBody{Msg: msgKeyReused})
+				return nil, false
+			case run.Status.Response != nil && (run.Status.Phase == v1alpha1.RunSucceeded || run.Status.Phase == v1alpha1.RunFailed):
+				replay(c, run.Status.Response)
+				return nil, false
+			case runs.Expired(run):
+				if err = runs.TakeOver(ctx, run, lease); err == nil {
+					log.Info("Took over an idempotent run whose replica is presumed dead", "run", run.Name)
+					mine = true
+					continue
+				}
+				if apierrors.IsConflict(errors.Unwrap(err)) || apierrors.IsConflict(err) {
+					err = nil // another retry took it first: wait for it
+				}
+			}
+			if err != nil {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				err = ctx.Err()
+			case <-time.After(wait):
+				wait = min(2*wait, 500*time.Millisecond)
+				run, err = runs.Get(ctx, run.Namespace, run.Name)
+			}
+		}
+		if apierrors.IsNotFound(err) {
+			continue // abandoned while we waited: begin again
+		}
+		if err != nil {
+			log.Info("Idempotent run not begun", "error", err.Error())
+			abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
+			return nil, false
+		}
+		capture := &captureWriter{ResponseWriter: c.Writer}
+		c.Writer = capture
+		return &idempotentRun{run: run, capture: capture}, true
+	}
+}
+
+// finishIdempotent keeps the answer written for the run, for every retry;
+// a run that could not store its records is abandoned instead, so that a
+// retry runs it again, under the same run id.
+func (s *Server) finishIdempotent(c *gin.Context, ir *idempotentRun, finished *v1alpha1.WorkflowRun, runErr error) {
+	runs := s.opts.Idempotency
+	log := s.opts.Log.WithValues("namespace", ir.run.Namespace, "workflow", ir.run.Spec.Workflow, "run", ir.run.Name)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 10*time.Second)
+	defer cancel()
+	if errors.Is(runErr, store.ErrUnavailable) || ir.capture.Status() == http.StatusServiceUnavailable || ir.capture.overflow {
+		if err := runs.Abandon(ctx, ir.run); err != nil {
+			log.Info("Idempotent run not abandoned; it will be taken over when its lease ends", "error", err.Error())
+		}
+		return
+	}
+	// The run as begun (name, key, request hash, keepUntil), with what the
+	// run did and the whole answer.
+	run := ir.run
+	run.Spec.Params = finished.Spec.Params
+	keep := run.Status.KeepUntil
+	run.Status = finished.Status
+	run.Status.KeepUntil = keep
+	run.Status.Response = ir.capture.response()
+	if err := runs.Finish(ctx, run); err != nil {
+		log.Info("Idempotent run's answer not kept; a retry will run it again under the same run id", "error", err.Error())
+	}
+}
+
+// replay writes a kept answer again.
+func replay(c *gin.Context, r *v1alpha1.RunResponse) {
+	for k, v := range r.Headers {
+		c.Header(k, v)
+	}
+	c.Data(int(r.StatusCode), r.ContentType, []byte(r.Body))
+	c.Abort()
+}
+
+// validIdempotencyKey: 1 to 255 printable ASCII characters.
+func validIdempotencyKey(key string) bool {
+	if len(key) == 0 || len(key) > maxIdempotencyKey {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// requestHash identifies a request for its Idempotency-Key: method, query
+// (without appAuth's values, which change with each signature) and body.
+func requestHash(method string, query url.Values, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(method + "\n" + query.Encode() + "\n"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// captureWriter keeps a copy of the answer it writes.
+type captureWriter struct {
+	gin.ResponseWriter
+	body     bytes.Buffer
+	overflow bool
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	w.keep(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.keep([]byte(s))
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w *captureWriter) keep(b []byte) {
+	if w.body.Len()+len(b) > maxStoredBody {
+		w.overflow = true
+		return
+	}
+	w.body.Write(b)
+}
+
+// response is the answer as written.
+func (w *captureWriter) response() *v1alpha1.RunResponse {
+	r := &v1alpha1.RunResponse{StatusCode: int32(w.Status()), ContentType: w.Header().Get("Content-Type"), Body: w.body.String()}
+	for k, vs := range w.Header() {
+		switch strings.ToLower(k) {
+		case "content-type", "content-length", "date", "connection":
+			continue
+		}
+		if len(vs) > 0 {
+			if r.Headers == nil {
+				r.Headers = map[string]string{}
+			}
+			r.Headers[k] = vs[0]
+		}
+	}
+	return r
+}
