@@ -9,31 +9,12 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-
-	"github.com/hookflow/hookflow/internal/store"
 )
-
-// cancelAwareRecords holds each write until released, then refuses it if
-// its context was cancelled meanwhile, as a real store would.
-type cancelAwareRecords struct {
-	fakeRecords
-	entered chan struct{}
-	release chan struct{}
-}
-
-func (c *cancelAwareRecords) CreateRecord(ctx context.Context, r store.Record) (string, error) {
-	c.entered <- struct{}{}
-	<-c.release
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	return c.fakeRecords.CreateRecord(ctx, r)
-}
 
 // TestCallerHangingUpDoesNotAbandonTheRun: a write, once started, is
 // finished even when the caller goes away before the answer.
 func TestCallerHangingUpDoesNotAbandonTheRun(t *testing.T) {
-	records := &cancelAwareRecords{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	records := &blockingRecords{entered: make(chan struct{}, 1), release: make(chan struct{}), honourCancel: true}
 	routes := NewRoutes()
 	routes.Store(NewTable([]*Entry{{ID: hookID, Route: compile(t, orderWorkflow("orders", "wf-uid")), Limits: defaultLimits}}))
 	ts := httptest.NewServer(New(Options{Routes: routes, Records: records, Log: logr.Discard()}).Handler())

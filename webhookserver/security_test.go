@@ -286,16 +286,22 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-// blockingRecords holds every write until released.
+// blockingRecords holds every write until released; with honourCancel, it
+// then refuses a write whose context was cancelled meanwhile, as a real
+// store would.
 type blockingRecords struct {
 	fakeRecords
-	entered chan struct{}
-	release chan struct{}
+	entered      chan struct{}
+	release      chan struct{}
+	honourCancel bool
 }
 
 func (b *blockingRecords) CreateRecord(ctx context.Context, r store.Record) (string, error) {
 	b.entered <- struct{}{}
 	<-b.release
+	if err := ctx.Err(); err != nil && b.honourCancel {
+		return "", err
+	}
 	return b.fakeRecords.CreateRecord(ctx, r)
 }
 

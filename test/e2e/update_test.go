@@ -85,6 +85,20 @@ func TestUpdateAndUpsertSteps(t *testing.T) {
 		if rec.Status.CreatedBy == nil || rec.Status.CreatedBy.Run != runID || rec.Status.UpdatedBy == nil || rec.Status.UpdatedBy.Run != runID || rec.Status.UpdatedAt == nil {
 			t.Errorf("provenance = %+v, want created and updated by run %s", rec.Status, runID)
 		}
+		// One record, and a Succeeded run that lists both steps.
+		if n := len(byOrder(t, ns)); n != 1 {
+			t.Errorf("%d records after create-then-update, want 1", n)
+		}
+		waitRunsWritten(t)
+		run, ok := workflowRuns(t, ns, "checkout")[runID]
+		switch {
+		case !ok:
+			t.Errorf("no WorkflowRun %s", runID)
+		case run.Status.Phase != v1alpha1.RunSucceeded || len(run.Status.Steps) != 2 ||
+			run.Status.Steps[0].Name != "save" || run.Status.Steps[1].Name != "pay" ||
+			run.Status.Steps[0].RecordRef != rec.Name || run.Status.Steps[1].RecordRef != rec.Name:
+			t.Errorf("run = %s %+v, want Succeeded with the steps save and pay, both on record %s", run.Status.Phase, run.Status.Steps, rec.Name)
+		}
 	})
 	t.Run("when false skips the update", func(t *testing.T) {
 		if a := post(t, checkout.Status.WebhookURL, "application/json", `{"order_id":"A-2","amount":5}`); a.Code != 200 {
