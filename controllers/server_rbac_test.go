@@ -48,6 +48,7 @@ func TestServerPodsLeastPrivilege(t *testing.T) {
 		{ns, "create", "hookflow.dev", "workflowruns", ""},
 		{ns, "get", "hookflow.dev", "workflowruns", "idem-0123456789abcdef"},
 		{ns, "update", "hookflow.dev", "workflowruns", "idem-0123456789abcdef"},
+		{ns, "list", "hookflow.dev", "workflowruns", ""},
 	}
 	denied := []access{
 		{ns, "get", "", "secrets", "shop-app"},
@@ -68,7 +69,6 @@ func TestServerPodsLeastPrivilege(t *testing.T) {
 		{ns, "update", "hookflow.dev", "webhookservers", ws.Name},
 		{ns, "patch", "hookflow.dev", "webhookservers", ws.Name},
 		{ns, "delete", "hookflow.dev", "worksheetrecords", "orders-0123456789abcdef"},
-		{ns, "list", "hookflow.dev", "workflowruns", ""},
 		{elsewhere, "create", "hookflow.dev", "workflowruns", ""},
 		{ns, "create", "", "events", ""},
 		{ns, "create", "events.k8s.io", "events", ""},

@@ -66,7 +66,7 @@ type WebhookServerReconciler struct {
 // lets the manager create it only if the manager holds them too.
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords,verbs=create;get;list;update;watch
-// +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns,verbs=create;get;update;delete
+// +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns,verbs=create;get;list;update;delete
 
 // Reconcile adds the finalizer, applies the server's objects and writes the
 // status in one deferred patch.

@@ -20,7 +20,8 @@ import (
 // hook serves GET|POST /hooks/{id}. It is the list of checks of DESIGN §4,
 // in its order: route, method, client IP, size, signature, rate limit,
 // parse, parameters; then a run slot, the Idempotency-Key, the steps, the
-// answer, and the run's history.
+// answer, and the run's history. An OnReceipt route, once it has its slot,
+// is accepted instead: run written, answer, steps after.
 func (s *Server) hook(c *gin.Context) {
 	received := s.opts.Now()
 	entry := s.opts.Routes.Load().Lookup(c.Param("id"))
@@ -54,6 +55,12 @@ func (s *Server) hook(c *gin.Context) {
 	}
 	release, ok := s.takeSlot(c, entry)
 	if !ok {
+		return
+	}
+	if onReceipt(rt) {
+		// Answered once the accepted run is durable; the steps run after,
+		// holding the slot (onreceipt.go).
+		s.accept(c, entry, bound, body, query, received, release)
 		return
 	}
 	defer release()

@@ -23,9 +23,6 @@ const (
 	headerIdempotencyKey = "Idempotency-Key"
 	// maxIdempotencyKey is the longest key accepted (DESIGN §4).
 	maxIdempotencyKey = 255
-	// leaseMargin is added to the request timeout to make the lease of a
-	// run: past it, the replica running it is presumed dead.
-	leaseMargin = 10 * time.Second
 	// maxStoredBody bounds the answer kept for retries.
 	maxStoredBody = 64 << 10
 )
@@ -53,7 +50,7 @@ func (s *Server) beginIdempotent(c *gin.Context, e *Entry, body []byte, query ur
 		return nil, false
 	}
 	runs, rt := s.opts.Idempotency, e.Route
-	lease := e.Limits.RequestTimeout + leaseMargin
+	lease := e.Limits.RequestTimeout + s.opts.LeaseMargin
 	hash := requestHash(c.Request.Method, query, body)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), e.Limits.RequestTimeout+lease)
 	defer cancel()
@@ -68,7 +65,9 @@ func (s *Server) beginIdempotent(c *gin.Context, e *Entry, body []byte, query ur
 			case run.Spec.RequestHash != hash:
 				abort(c, http.StatusUnprocessableEntity, errorBody{Msg: msgKeyReused})
 				return nil, false
-			case run.Status.Response != nil && (run.Status.Phase == v1alpha1.RunSucceeded || run.Status.Phase == v1alpha1.RunFailed):
+			// A finished run's answer; an OnReceipt run keeps its answer
+			// from the moment it was accepted.
+			case run.Status.Response != nil:
 				replay(c, run.Status.Response)
 				return nil, false
 			case runs.Expired(run):

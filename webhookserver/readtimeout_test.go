@@ -49,12 +49,14 @@ func TestStalledBody(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			addr := startReal(t, cfg[0], cfg[1])
+			// The server's clock starts when it accepts the connection:
+			// start ours before dialing.
+			start := time.Now()
 			conn, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			start := time.Now()
 			fmt.Fprintf(conn, "POST /hooks/%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"order_id\":", hookID)
 			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 			answer, err := io.ReadAll(conn) // until the server closes the connection
@@ -77,12 +79,12 @@ func TestStalledBody(t *testing.T) {
 func TestTricklingHeaders(t *testing.T) {
 	const readTimeout = 300 * time.Millisecond
 	addr := startReal(t, readTimeout, readTimeout)
+	start := time.Now() // before the server accepts, as its clock starts then
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	start := time.Now()
 	closed := make(chan time.Duration, 1)
 	go func() {
 		_, _ = bufio.NewReader(conn).ReadByte() // EOF (or a 408) when the server gives up

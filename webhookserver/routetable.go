@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/hookflow/hookflow/internal/clientip"
 	"github.com/hookflow/hookflow/internal/route"
@@ -47,15 +48,17 @@ type Entry struct {
 // Table maps webhook ids to entries. A Table is never changed once built.
 type Table struct {
 	byID       map[string]*Entry
+	byWorkflow map[types.NamespacedName]*Entry
 	maxTimeout time.Duration
 }
 
 // NewTable builds a table from entries; for a repeated id the first wins.
 func NewTable(entries []*Entry) *Table {
-	t := &Table{byID: make(map[string]*Entry, len(entries))}
+	t := &Table{byID: make(map[string]*Entry, len(entries)), byWorkflow: make(map[types.NamespacedName]*Entry, len(entries))}
 	for _, e := range entries {
 		if _, dup := t.byID[e.ID]; !dup {
 			t.byID[e.ID] = e
+			t.byWorkflow[types.NamespacedName{Namespace: e.Route.Namespace, Name: e.Route.Name}] = e
 			t.maxTimeout = max(t.maxTimeout, e.Limits.RequestTimeout)
 		}
 	}
@@ -64,6 +67,11 @@ func NewTable(entries []*Entry) *Table {
 
 // Lookup returns the entry of an id, or nil.
 func (t *Table) Lookup(id string) *Entry { return t.byID[id] }
+
+// Workflow returns the entry of the Workflow namespace/name, or nil.
+func (t *Table) Workflow(namespace, name string) *Entry {
+	return t.byWorkflow[types.NamespacedName{Namespace: namespace, Name: name}]
+}
 
 // MaxRequestTimeout is the longest request timeout of the entries.
 func (t *Table) MaxRequestTimeout() time.Duration { return t.maxTimeout }

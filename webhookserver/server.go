@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,8 +43,9 @@ type Options struct {
 	// ReadTimeout bounds the reading of each request, headers and body
 	// (the WebhookServer's limits.readTimeout); DefaultReadTimeout when 0.
 	ReadTimeout time.Duration
-	// Idempotency keeps the runs of requests with an Idempotency-Key;
-	// without it the header is ignored.
+	// Idempotency keeps the runs written as they begin: those of requests
+	// with an Idempotency-Key, and OnReceipt runs. Without it the header is
+	// ignored and OnReceipt routes answer 503.
 	Idempotency *crstore.IdempotentRuns
 	// Runs keeps the history of runs as WorkflowRuns; nil keeps none.
 	Runs *runhistory.Recorder
@@ -51,9 +53,17 @@ type Options struct {
 	// requests have finished, or the shutdown timeout has passed. Runs
 	// waits for it before its last flush.
 	Stopped chan<- struct{}
+	// LeaseMargin is added to a route's request timeout to make the lease
+	// of a run written as it begins (idempotent and OnReceipt runs): past
+	// it, the replica running it is presumed dead. DefaultLeaseMargin
+	// when 0.
+	LeaseMargin time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
+
+// DefaultLeaseMargin is the LeaseMargin of a server that sets none.
+const DefaultLeaseMargin = 10 * time.Second
 
 // Bounds of the server that no WebhookServer changes.
 const (
@@ -74,6 +84,9 @@ type Server struct {
 	replays *signing.ReplayCache
 	ready   atomic.Bool
 	address atomic.Pointer[string]
+	// accepted counts the OnReceipt runs whose steps are running after
+	// their answer: shutdown waits for them.
+	accepted sync.WaitGroup
 }
 
 // New builds a Server.
@@ -83,6 +96,9 @@ func New(opts Options) *Server {
 	}
 	if opts.ReadTimeout <= 0 {
 		opts.ReadTimeout = v1alpha1.DefaultReadTimeout
+	}
+	if opts.LeaseMargin <= 0 {
+		opts.LeaseMargin = DefaultLeaseMargin
 	}
 	gin.SetMode(gin.ReleaseMode)
 	// A timestamp may be up to a window in the future: its sign is kept for
@@ -168,7 +184,21 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	s.waitAccepted(shutdownCtx)
 	return nil
+}
+
+// waitAccepted waits for the OnReceipt runs still running their steps, up
+// to the end of ctx. A run cut off is left Accepted: another replica
+// finishes it once its lease has passed.
+func (s *Server) waitAccepted(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.accepted.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.opts.Log.Info("Shutdown timeout passed with OnReceipt runs unfinished; another replica will finish them")
+	}
 }
 
 // recovery turns a panic into a JSON 500 and a log line.

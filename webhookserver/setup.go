@@ -30,6 +30,11 @@ type Config struct {
 	// RunFlushInterval is how often the runs are written as WorkflowRuns;
 	// runhistory.DefaultFlushInterval when 0.
 	RunFlushInterval time.Duration
+	// RecoveryInterval is how often unfinished OnReceipt runs are looked
+	// for; DefaultRecoveryInterval when 0.
+	RecoveryInterval time.Duration
+	// LeaseMargin: see Options.
+	LeaseMargin time.Duration
 }
 
 // CacheOptions are the cache settings of a server process that serves the
@@ -46,7 +51,8 @@ func CacheOptions(namespace, server string) cache.Options {
 	}
 }
 
-// AddToManager builds a Server and adds it and its RouteSync to mgr. The
+// AddToManager builds a Server and adds it, its RouteSync, its run history
+// and its Recovery of OnReceipt runs to mgr. The
 // server becomes ready once the first route table is built.
 func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 	log := mgr.GetLogger().WithName("webhookserver")
@@ -64,6 +70,7 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 		ReadTimeout: cfg.ReadTimeout,
 		Runs:        runs,
 		Stopped:     stopped,
+		LeaseMargin: cfg.LeaseMargin,
 	})
 	sync := &RouteSync{
 		Cache:   mgr.GetCache(),
@@ -80,6 +87,10 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 	}
 	if err := mgr.Add(runs); err != nil {
 		return nil, fmt.Errorf("add run history: %w", err)
+	}
+	recovery := &Recovery{Server: srv, Namespace: cfg.Scope.Namespace, Interval: cfg.RecoveryInterval, Log: log.WithName("recovery")}
+	if err := mgr.Add(recovery); err != nil {
+		return nil, fmt.Errorf("add run recovery: %w", err)
 	}
 	return srv, nil
 }

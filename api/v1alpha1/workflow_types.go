@@ -28,8 +28,8 @@ type WorkflowSpec struct {
 	Steps []Step `json:"steps,omitempty"`
 
 	// Response configures the answer to the caller: status, headers and a
-	// CEL body, and the answer of a failed run. Mode OnReceipt is not
-	// supported yet.
+	// CEL body, and the answer of a failed run. Mode OnReceipt answers
+	// once the accepted run is durable and runs the steps after.
 	// +optional
 	Response *Response `json:"response,omitempty"`
 

@@ -46,6 +46,33 @@ type WorkflowRunSpec struct {
 	// ReceivedAt is when the request arrived.
 	// +optional
 	ReceivedAt *metav1.Time `json:"receivedAt,omitempty"`
+
+	// Request is what the steps of an OnReceipt run read besides params:
+	// kept from the moment the run is accepted, so that another replica
+	// can finish the run with the same CEL variables.
+	// +optional
+	Request *RunRequest `json:"request,omitempty"`
+}
+
+// MaxRunRequestBody bounds the body kept in a WorkflowRun: an OnReceipt
+// request whose body is larger is refused with 413.
+const MaxRunRequestBody = 256 << 10
+
+// RunRequest is the request of an OnReceipt run, without its credentials.
+type RunRequest struct {
+	// Body is the raw request body.
+	// +optional
+	// +kubebuilder:validation:MaxLength=262144
+	Body string `json:"body,omitempty"`
+
+	// Headers by lower-case name (first value), without Authorization,
+	// Cookie, appAuth's headers and the route's signature header.
+	// +optional
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// Query parameters (first value), without appAuth's values.
+	// +optional
+	Query map[string]string `json:"query,omitempty"`
 }
 
 // StepStatus is the outcome of one step.

@@ -83,7 +83,6 @@ func unsupportedFeatures(wf *v1alpha1.Workflow) field.ErrorList {
 	if hook.Sample.Source == v1alpha1.SampleCapture {
 		errs = append(errs, unsupported(hookPath.Child("sample", "source")))
 	}
-	errs = append(errs, unsupportedResponse(wf.Spec.Response)...)
 	return errs
 }
 

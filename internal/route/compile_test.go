@@ -112,9 +112,15 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 		{"capture", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
 			wf.Spec.Trigger.Webhook.Sample.Source = v1alpha1.SampleCapture
 		}, ReasonUnsupported, []string{"spec.trigger.webhook.sample.source"}},
-		{"response on receipt", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
-			wf.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt}
-		}, ReasonUnsupported, []string{"spec.response.mode", "OnReceipt is not supported yet"}},
+		{"on receipt body reading a step", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
+			wf.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt, Body: "{'id': steps.save.recordId}"}
+		}, ReasonInvalidSpec, []string{"spec.response.body"}},
+		{"on receipt header reading a step", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
+			wf.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt, Headers: map[string]string{"x-id": "steps.save.recordId"}}
+		}, ReasonInvalidSpec, []string{"spec.response.headers[x-id]"}},
+		{"on receipt with onError", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
+			wf.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt, OnError: &v1alpha1.ErrorResponse{StatusCode: 409}}
+		}, ReasonInvalidSpec, []string{"spec.response.onError"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,9 +26,12 @@ const (
 	DefaultErrorStatusCode = http.StatusInternalServerError
 )
 
-// Response is a compiled spec.response of mode AfterRun: the answer sent
-// once every step ran.
+// Response is a compiled spec.response: the answer sent once every step
+// ran (AfterRun), or once the accepted run is durable (OnReceipt).
 type Response struct {
+	// OnReceipt: the answer is sent before the steps run; its expressions
+	// do not see them, and there is no onError.
+	OnReceipt bool
 	// StatusCode of a successful run, 200–299.
 	StatusCode int
 	// ContentType of the body: ContentJSON, ContentText or ContentXML.
@@ -79,33 +82,32 @@ var forbiddenHeaders = map[string]string{
 	"Strict-Transport-Security": "an HSTS policy would apply to every Workflow served on the same host",
 }
 
-// unsupportedResponse refuses what spec.response asks and this version
-// cannot do: the mode OnReceipt.
-func unsupportedResponse(r *v1alpha1.Response) field.ErrorList {
-	if r == nil || r.Mode != v1alpha1.ResponseOnReceipt {
-		return nil
-	}
-	path := specPath.Child("response", "mode")
-	return field.ErrorList{field.Forbidden(path, fmt.Sprintf(
-		"%s %s is not supported yet by this version of hookflow; use %s", path, v1alpha1.ResponseOnReceipt, v1alpha1.ResponseAfterRun))}
-}
-
-// compileResponse compiles spec.response. Its expressions run after the
-// steps, so they may read the outputs of all of them (absent for a step
-// that was skipped).
+// compileResponse compiles spec.response. In mode AfterRun its expressions
+// run after the steps, so they may read the outputs of all of them (absent
+// for a step that was skipped). In mode OnReceipt they run before the
+// steps: they see no step (reading one does not compile), and onError is
+// refused, since nothing is answered after the steps.
 func compileResponse(r *v1alpha1.Response, ps []params.Parameter, stepNames []string) (*Response, field.ErrorList) {
 	path := specPath.Child("response")
 	var errs field.ErrorList
+	onReceipt := false
 	switch r.Mode {
 	case "", v1alpha1.ResponseAfterRun:
+	case v1alpha1.ResponseOnReceipt:
+		onReceipt = true
+		stepNames = nil
+		if r.OnError != nil {
+			errs = append(errs, field.Forbidden(path.Child("onError"), fmt.Sprintf(
+				"mode %s answers before the steps run: nothing is answered after them, so onError cannot apply", v1alpha1.ResponseOnReceipt)))
+		}
 	default:
-		errs = append(errs, field.NotSupported(path.Child("mode"), r.Mode, []v1alpha1.ResponseMode{v1alpha1.ResponseAfterRun}))
+		errs = append(errs, field.NotSupported(path.Child("mode"), r.Mode, []v1alpha1.ResponseMode{v1alpha1.ResponseAfterRun, v1alpha1.ResponseOnReceipt}))
 	}
 	env, err := celexpr.NewEnv(ps, stepNames)
 	if err != nil {
 		return nil, append(errs, field.InternalError(path, err))
 	}
-	out := &Response{StatusCode: int(r.StatusCode), ContentType: r.ContentType}
+	out := &Response{OnReceipt: onReceipt, StatusCode: int(r.StatusCode), ContentType: r.ContentType}
 	if out.StatusCode == 0 {
 		out.StatusCode = DefaultStatusCode
 	}
@@ -136,7 +138,7 @@ func compileResponse(r *v1alpha1.Response, ps []params.Parameter, stepNames []st
 		out.Body = prog
 	}
 
-	if r.OnError != nil {
+	if r.OnError != nil && !onReceipt {
 		onError, onErrorErrs := compileErrorResponse(env, r.OnError, path.Child("onError"))
 		out.OnError = onError
 		errs = append(errs, onErrorErrs...)

@@ -43,6 +43,34 @@ func TestCompileResponse(t *testing.T) {
 	}
 }
 
+func TestCompileOnReceiptResponse(t *testing.T) {
+	wf := workflow()
+	wf.Spec.Response = &v1alpha1.Response{
+		Mode:       v1alpha1.ResponseOnReceipt,
+		StatusCode: 202,
+		Headers:    map[string]string{"x-run-id": "run.id"},
+		Body:       "{'accepted': params.order_id, 'runId': run.id}",
+	}
+	rt, err := Compile(wf, sheets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rt.Response
+	if !r.OnReceipt || r.StatusCode != 202 || r.Body == nil || len(r.Headers) != 1 || r.OnError != nil {
+		t.Fatalf("response = %+v", r)
+	}
+	a, err := r.Success(context.Background(), vars())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.StatusCode != 202 || !strings.Contains(string(a.Body), `"accepted":"A-1"`) {
+		t.Errorf("answer = %d %s", a.StatusCode, a.Body)
+	}
+	if rt, err = Compile(workflow(), sheets()); err != nil || rt.Response != nil {
+		t.Errorf("no response: %v %+v", err, rt)
+	}
+}
+
 func TestCompileResponseDefaults(t *testing.T) {
 	wf := workflow()
 	wf.Spec.Response = &v1alpha1.Response{OnError: &v1alpha1.ErrorResponse{}}

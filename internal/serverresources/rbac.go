@@ -80,11 +80,13 @@ func serverRules(ws *v1alpha1.WebhookServer) []rbacv1.PolicyRule {
 			// runs (a bounded number per flush, see runhistory.Recorder).
 			// Idempotent runs (Idempotency-Key) are read by the retries,
 			// updated when they finish or are taken over, and deleted when
-			// abandoned (see crstore.IdempotentRuns). The manager prunes;
-			// the server never lists runs.
+			// abandoned (see crstore.IdempotentRuns). OnReceipt runs
+			// that a dead replica left unfinished are found by one list of
+			// the pending runs per interval (webhookserver.Recovery). The
+			// manager prunes.
 			APIGroups: []string{group},
 			Resources: []string{"workflowruns"},
-			Verbs:     []string{"create", "delete", "get", "update"},
+			Verbs:     []string{"create", "delete", "get", "list", "update"},
 		},
 	}
 }

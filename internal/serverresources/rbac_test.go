@@ -14,7 +14,7 @@ func TestRoleRules(t *testing.T) {
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"webhookservers", "workflows", "worksheets"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"default-hookflow-credentials"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords"}, Verbs: []string{"create", "get", "list", "update"}},
-		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflowruns"}, Verbs: []string{"create", "delete", "get", "update"}},
+		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflowruns"}, Verbs: []string{"create", "delete", "get", "list", "update"}},
 	}
 	role := Role(newServer())
 	if role.Name != "default-hookflow" || role.Namespace != "shop" {

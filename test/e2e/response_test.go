@@ -58,14 +58,14 @@ func TestCustomResponse(t *testing.T) {
 }
 
 // TestResponsesNotServed: a response that does not compile is InvalidSpec,
-// OnReceipt is Unsupported; neither is served.
+// and so is an OnReceipt response with onError; neither is served.
 func TestResponsesNotServed(t *testing.T) {
 	ns := newNamespace(t)
 	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns))
 	badBody := testenv.OrderWorkflow(ns, "bad-body")
 	badBody.Spec.Response = &v1alpha1.Response{ContentType: "text/plain", Body: "{'id': steps.save.recordId}"}
 	onReceipt := testenv.OrderWorkflow(ns, "on-receipt")
-	onReceipt.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt}
+	onReceipt.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt, OnError: &v1alpha1.ErrorResponse{}}
 	create(t, badBody, onReceipt)
 
 	for _, tc := range []struct {
@@ -74,7 +74,7 @@ func TestResponsesNotServed(t *testing.T) {
 		names  string
 	}{
 		{badBody, "InvalidSpec", "spec.response.body"},
-		{onReceipt, "Unsupported", "OnReceipt is not supported yet"},
+		{onReceipt, "InvalidSpec", "spec.response.onError"},
 	} {
 		t.Run(tc.wf.Name, func(t *testing.T) {
 			wf := tc.wf

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"time"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,23 +26,41 @@ const KeepUntilAnnotation = "hookflow.dev/keep-until"
 // IdempotencyWindow is how long an Idempotency-Key is remembered.
 const IdempotencyWindow = 24 * time.Hour
 
-// IdempotentRun is what a request with an Idempotency-Key needs to begin.
+// IdempotentRun is what a run written as it begins needs: a request with
+// an Idempotency-Key, or an OnReceipt run (with or without a key).
 type IdempotentRun struct {
 	Namespace   string
 	Workflow    string
 	WorkflowUID types.UID
+	// Key is the Idempotency-Key; empty for an OnReceipt run without one,
+	// which is named ID.
 	Key         string
+	ID          string
 	RequestHash string
 	// Lease is how long the replica that runs it may take before another
 	// presumes it dead and takes the run over.
 	Lease time.Duration
+	// Phase of the run as it begins: Running (when empty), or Accepted for
+	// an OnReceipt run.
+	Phase v1alpha1.RunPhase
+	// ReceivedAt is when the request arrived; now when zero.
+	ReceivedAt time.Time
+	// Params, Request and Response are kept for an OnReceipt run: what
+	// another replica needs to run its steps, and the answer it was given,
+	// for the retries.
+	Params   *apiextensionsv1.JSON
+	Request  *v1alpha1.RunRequest
+	Response *v1alpha1.RunResponse
 }
 
 // IdempotentRuns keeps the runs of requests that carry an Idempotency-Key
 // as WorkflowRuns named from the Workflow's UID and the key: the first
 // create decides, atomically, which request runs; every retry finds the
-// run, waits for it to finish and gives its answer again. A begun run costs
-// one create, a finished one one update.
+// run, waits for it to finish and gives its answer again. OnReceipt runs
+// are kept the same way (named by their run id when they have no key),
+// phase Accepted, with what their steps read; Pending and TakeOver let
+// another replica finish them. A begun run costs one create, a finished one
+// one update.
 type IdempotentRuns struct {
 	// Client must write to and read from the API server directly.
 	Client client.Client
@@ -54,22 +75,34 @@ func RunName(uid types.UID, key string) string {
 	return "idem-" + hex.EncodeToString(sum[:16])
 }
 
-// Begin creates the run, in phase Running, and returns (run, true); when the
-// key was used before, it returns (the existing run, false).
+// Begin creates the run, in phase in.Phase (Running by default), and
+// returns (run, true); when the key was used before, it returns (the
+// existing run, false).
 func (s *IdempotentRuns) Begin(ctx context.Context, in IdempotentRun) (*v1alpha1.WorkflowRun, bool, error) {
 	now := s.now()
 	keep := metav1.NewTime(now.Add(IdempotencyWindow))
 	lease := metav1.NewTime(now.Add(in.Lease))
 	started := metav1.NewTime(now)
+	received := started
+	if !in.ReceivedAt.IsZero() {
+		received = metav1.NewTime(in.ReceivedAt)
+	}
+	phase := in.Phase
+	if phase == "" {
+		phase = v1alpha1.RunRunning
+	}
+	name := in.ID
+	if in.Key != "" {
+		name = RunName(in.WorkflowUID, in.Key)
+	}
 	run := &v1alpha1.WorkflowRun{
 		ObjectMeta: metav1.ObjectMeta{
 			Namespace: in.Namespace,
-			Name:      RunName(in.WorkflowUID, in.Key),
+			Name:      name,
 			Labels: map[string]string{
 				v1alpha1.WorkflowLabel: in.Workflow,
-				v1alpha1.RunPhaseLabel: string(v1alpha1.RunRunning),
+				v1alpha1.RunPhaseLabel: string(phase),
 			},
-			Annotations: map[string]string{KeepUntilAnnotation: keep.UTC().Format(time.RFC3339)},
 			OwnerReferences: []metav1.OwnerReference{{
 				APIVersion: v1alpha1.GroupVersion.String(),
 				Kind:       "Workflow",
@@ -82,14 +115,20 @@ func (s *IdempotentRuns) Begin(ctx context.Context, in IdempotentRun) (*v1alpha1
 			Workflow:       in.Workflow,
 			IdempotencyKey: in.Key,
 			RequestHash:    in.RequestHash,
-			ReceivedAt:     &started,
+			ReceivedAt:     &received,
+			Params:         in.Params,
+			Request:        in.Request,
 		},
 		Status: v1alpha1.WorkflowRunStatus{
-			Phase:      v1alpha1.RunRunning,
+			Phase:      phase,
 			StartedAt:  &started,
-			KeepUntil:  &keep,
 			LeaseUntil: &lease,
+			Response:   in.Response,
 		},
+	}
+	if in.Key != "" {
+		run.Annotations = map[string]string{KeepUntilAnnotation: keep.UTC().Format(time.RFC3339)}
+		run.Status.KeepUntil = &keep
 	}
 	err := s.Client.Create(ctx, run)
 	if err == nil {
@@ -120,11 +159,37 @@ func (s *IdempotentRuns) Get(ctx context.Context, namespace, name string) (*v1al
 	return run, nil
 }
 
-// TakeOver claims a run whose lease has expired, with a new lease. It
-// fails with a Conflict when another replica claimed it first.
+// Pending lists the runs of namespace (all namespaces when empty) that
+// began and have not finished: phase Accepted or Running. One LIST, by
+// label, of the pending runs only.
+func (s *IdempotentRuns) Pending(ctx context.Context, namespace string) ([]v1alpha1.WorkflowRun, error) {
+	pending, err := labels.NewRequirement(v1alpha1.RunPhaseLabel, selection.In,
+		[]string{string(v1alpha1.RunAccepted), string(v1alpha1.RunRunning)})
+	if err != nil {
+		return nil, err
+	}
+	var list v1alpha1.WorkflowRunList
+	opts := []client.ListOption{client.MatchingLabelsSelector{Selector: labels.NewSelector().Add(*pending)}}
+	if namespace != "" {
+		opts = append(opts, client.InNamespace(namespace))
+	}
+	if err := s.Client.List(ctx, &list, opts...); err != nil {
+		return nil, classify("list pending runs", err)
+	}
+	return list.Items, nil
+}
+
+// TakeOver claims a run whose lease has expired, with a new lease, in
+// phase Running. It is an update at the run's resourceVersion: it fails
+// with a Conflict when another replica claimed it first.
 func (s *IdempotentRuns) TakeOver(ctx context.Context, run *v1alpha1.WorkflowRun, lease time.Duration) error {
 	until := metav1.NewTime(s.now().Add(lease))
 	run.Status.LeaseUntil = &until
+	run.Status.Phase = v1alpha1.RunRunning
+	if run.Labels == nil {
+		run.Labels = map[string]string{}
+	}
+	run.Labels[v1alpha1.RunPhaseLabel] = string(v1alpha1.RunRunning)
 	if err := s.Client.Update(ctx, run); err != nil {
 		return classify("take over idempotent run", err)
 	}

@@ -1,0 +1,130 @@
+package webhookserver
+
+import (
+	"context"
+	"time"
+
+	"github.com/go-logr/logr"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+)
+
+// DefaultRecoveryInterval is how often a replica looks for OnReceipt runs
+// left unfinished.
+const DefaultRecoveryInterval = 10 * time.Second
+
+// Recovery finishes the OnReceipt runs that a replica accepted and did not
+// finish (it died, or its store was unavailable): every Interval it lists
+// the pending runs of its scope (one LIST, by label), and takes over each
+// OnReceipt run whose lease has passed and whose Workflow it serves. The
+// take-over is an update at the run's resourceVersion: exactly one replica
+// wins. The steps run again under the same run id, so each record is
+// written once. It is a controller-runtime Runnable.
+type Recovery struct {
+	Server *Server
+	// Namespace to look in; empty for all (the local development server).
+	Namespace string
+	// Interval between two looks; DefaultRecoveryInterval when 0.
+	Interval time.Duration
+	Log      logr.Logger
+}
+
+// NeedLeaderElection is false: every replica recovers the runs it serves.
+func (r *Recovery) NeedLeaderElection() bool { return false }
+
+// Start looks for runs to recover every Interval until ctx is done.
+func (r *Recovery) Start(ctx context.Context) error {
+	interval := r.Interval
+	if interval <= 0 {
+		interval = DefaultRecoveryInterval
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			r.recoverRuns(ctx, interval)
+		}
+	}
+}
+
+// recoverRuns lists the pending runs once and finishes those it may take.
+func (r *Recovery) recoverRuns(ctx context.Context, interval time.Duration) {
+	runs := r.Server.opts.Idempotency
+	if runs == nil {
+		return
+	}
+	lctx, cancel := context.WithTimeout(ctx, interval)
+	pending, err := runs.Pending(lctx, r.Namespace)
+	cancel()
+	if err != nil {
+		r.Log.Info("Pending runs not listed", "error", err.Error())
+		return
+	}
+	for i := range pending {
+		if ctx.Err() != nil {
+			return
+		}
+		r.recoverRun(ctx, &pending[i])
+	}
+}
+
+// recoverRun takes over and finishes one run, if it is an OnReceipt run
+// whose lease has passed and whose Workflow this replica serves.
+func (r *Recovery) recoverRun(ctx context.Context, run *v1alpha1.WorkflowRun) {
+	s, runs := r.Server, r.Server.opts.Idempotency
+	// Runs without a request are idempotent AfterRun runs: their retries
+	// finish them.
+	if run.Spec.Request == nil || !runs.Expired(run) {
+		return
+	}
+	e := s.opts.Routes.Load().Workflow(run.Namespace, run.Spec.Workflow)
+	if e == nil || !ownedBy(run, e) {
+		return
+	}
+	release := func() {}
+	if e.Runs != nil {
+		var ok bool
+		if release, ok = e.Runs.TryTake(); !ok {
+			return // no free slot: at the next look
+		}
+	}
+	defer release()
+	log := r.Log.WithValues("namespace", run.Namespace, "workflow", run.Spec.Workflow, "run", run.Name)
+	if err := runs.TakeOver(ctx, run, e.Limits.RequestTimeout+s.opts.LeaseMargin); err != nil {
+		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+			log.V(1).Info("Run taken by another replica")
+			return
+		}
+		log.Info("Run not taken over", "error", err.Error())
+		return
+	}
+	log.Info("Recovering an OnReceipt run left unfinished", "receivedAt", run.Spec.ReceivedAt)
+	vars, err := runVars(run)
+	if err != nil {
+		log.Error(err, "Run not recoverable: failed")
+		finished := metav1.NewTime(s.opts.Now())
+		run.Status.Phase, run.Status.Error, run.Status.FinishedAt = v1alpha1.RunFailed, "recovery: "+err.Error(), &finished
+		if err := runs.Finish(context.WithoutCancel(ctx), run); err != nil {
+			log.Info("Run's outcome not written", "error", err.Error())
+		}
+		return
+	}
+	// Once taken, the run is finished even if the replica is stopping.
+	s.runAccepted(context.WithoutCancel(ctx), e, run, vars, log)
+}
+
+// ownedBy tells whether run belongs to the Workflow of e (and not to an
+// earlier Workflow of the same name).
+func ownedBy(run *v1alpha1.WorkflowRun, e *Entry) bool {
+	for _, o := range run.OwnerReferences {
+		if o.UID == e.Route.UID {
+			return true
+		}
+	}
+	return false
+}
