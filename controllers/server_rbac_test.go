@@ -49,6 +49,8 @@ func TestServerPodsLeastPrivilege(t *testing.T) {
 		{ns, "get", "hookflow.dev", "workflowruns", "idem-0123456789abcdef"},
 		{ns, "update", "hookflow.dev", "workflowruns", "idem-0123456789abcdef"},
 		{ns, "list", "hookflow.dev", "workflowruns", ""},
+		// A sample capture (webhookserver/capture.go).
+		{ns, "patch", "hookflow.dev", "workflows/status", "orders-hook"},
 	}
 	denied := []access{
 		{ns, "get", "", "secrets", "shop-app"},

@@ -24,6 +24,9 @@ type Options struct {
 	// RunPruneInterval is the time between passes of the WorkflowRun
 	// pruner; DefaultRunPruneInterval when 0.
 	RunPruneInterval time.Duration
+	// CaptureWindow is how long a sample capture window stays open;
+	// DefaultCaptureWindow when 0. For tests only.
+	CaptureWindow time.Duration
 }
 
 // SetupAll registers the field indexes and every controller with mgr.
@@ -32,11 +35,12 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	if err := (&WorkflowReconciler{
-		Client:   mgr.GetClient(),
-		Reader:   mgr.GetAPIReader(),
-		Recorder: mgr.GetEventRecorder("hookflow-workflow"),
-		IDSalt:   opts.IDSalt,
-		URLs:     opts.URLs,
+		Client:        mgr.GetClient(),
+		Reader:        mgr.GetAPIReader(),
+		Recorder:      mgr.GetEventRecorder("hookflow-workflow"),
+		IDSalt:        opts.IDSalt,
+		URLs:          opts.URLs,
+		CaptureWindow: opts.CaptureWindow,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up Workflow controller: %w", err)
 	}

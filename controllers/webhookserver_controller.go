@@ -67,6 +67,7 @@ type WebhookServerReconciler struct {
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
 // +kubebuilder:rbac:groups=hookflow.dev,resources=worksheetrecords,verbs=create;get;list;update;watch
 // +kubebuilder:rbac:groups=hookflow.dev,resources=workflowruns,verbs=create;get;list;update;delete
+// +kubebuilder:rbac:groups=hookflow.dev,resources=workflows/status,verbs=patch
 
 // Reconcile adds the finalizer, applies the server's objects and writes the
 // status in one deferred patch.

@@ -4,6 +4,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,6 +41,11 @@ type WorkflowReconciler struct {
 	IDSalt []byte
 	// URLs gives the base URL of a WebhookServer.
 	URLs ServerURLs
+	// CaptureWindow is how long a capture window stays open;
+	// DefaultCaptureWindow when 0. For tests.
+	CaptureWindow time.Duration
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
 }
 
 // +kubebuilder:rbac:groups=hookflow.dev,resources=workflows,verbs=get;list;watch;update;patch
@@ -52,7 +58,13 @@ type WorkflowReconciler struct {
 // Reconcile adds the finalizer, compiles the Workflow and writes its status
 // in one deferred patch.
 func (r *WorkflowReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return ctrl.Result{}, reconcileObject(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Workflow{}, workflowDeleted, r.reconcile)
+	var res ctrl.Result
+	err := reconcileObject(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Workflow{}, workflowDeleted,
+		func(ctx context.Context, wf *v1alpha1.Workflow) error {
+			res.RequeueAfter = r.reconcileCapture(wf)
+			return r.reconcile(ctx, wf)
+		})
+	return res, err
 }
 
 func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflow) error {
@@ -189,7 +201,7 @@ func workflowDeleted(wf *v1alpha1.Workflow) string {
 func (r *WorkflowReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Workflow{}, builder.WithPredicates(predicate.Or[client.Object](
-			predicate.GenerationChangedPredicate{}, webhookIDLabelTampered))).
+			predicate.GenerationChangedPredicate{}, webhookIDLabelTampered, captureChanged))).
 		Watches(&v1alpha1.Worksheet{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(IndexWorksheet)),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.WebhookServer{}, handler.EnqueueRequestsFromMapFunc(r.byIndex(IndexServer)),

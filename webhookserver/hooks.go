@@ -42,6 +42,11 @@ func (s *Server) hook(c *gin.Context) {
 	if !ok || !s.checkSignature(c, entry, body) || !s.takeToken(c, entry) {
 		return
 	}
+	if entry.Capture != nil {
+		// A Workflow waiting for a capture stores the request as its sample.
+		s.capture(c, entry, body)
+		return
+	}
 	query := c.Request.URL.Query()
 	if entry.App != nil {
 		// The AppKey, timestamp and sign of appAuth are never parameters.
@@ -101,12 +106,15 @@ func bindParameters(c *gin.Context, rt *route.Route, body []byte, query url.Valu
 		// A JSON body that is not an object is fine when the Workflow takes
 		// the raw body: its data is in the body parameter.
 		if !errors.Is(err, payload.ErrNotObject) || !rt.FullBody {
-			abort(c, http.StatusBadRequest, errorBody{Msg: msgMalformed})
+			abort(c, http.StatusBadRequest, parseFailure(err))
 			return params.Bound{}, false
 		}
 		doc = payload.Document{}
 	}
-	doc.AddQuery(query)
+	if err := doc.MergeQuery(query); err != nil {
+		abort(c, http.StatusBadRequest, parseFailure(err))
+		return params.Bound{}, false
+	}
 	bound := params.Bind(rt.Parameters, doc, body)
 	if len(bound.Missing) > 0 {
 		abort(c, http.StatusBadRequest, errorBody{Msg: msgMissing, Missing: bound.Missing, Invalid: bound.Invalid})

@@ -83,7 +83,8 @@ func (r *Recovery) recoverRun(ctx context.Context, run *v1alpha1.WorkflowRun) {
 		return
 	}
 	e := s.opts.Routes.Load().Workflow(run.Namespace, run.Spec.Workflow)
-	if e == nil || !ownedBy(run, e) {
+	if e == nil || e.Capture != nil || !ownedBy(run, e) {
+		// Not served, or waiting for a sample capture: no steps to run.
 		return
 	}
 	release := func() {}

@@ -26,6 +26,14 @@ const (
 	msgRunFailed             = "Run failed"
 	msgSuccess               = "success"
 	msgInternal              = "Internal error"
+
+	// Parsing limits (internal/payload/limits.go); each 400 also gives the
+	// bound as max, except the file upload.
+	msgTooManyValues = "Too many values"
+	msgValueTooLong  = "Value too long"
+	msgKeyTooLong    = "Key too long"
+	msgTooDeep       = "Nesting too deep"
+	msgFileUpload    = "File uploads are not accepted"
 )
 
 // retryAfterSeconds is the Retry-After of a 503, and of a 429 that set none.
@@ -37,6 +45,7 @@ type errorBody struct {
 	Invalid []string `json:"invalid,omitempty"`
 	RunID   string   `json:"runId,omitempty"`
 	Error   string   `json:"error,omitempty"`
+	Max     int      `json:"max,omitempty"` // the bound a parsing limit 400 is over
 }
 
 type successBody struct {

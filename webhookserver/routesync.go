@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
@@ -139,6 +140,14 @@ func (r *RouteSync) build(workflows []v1alpha1.Workflow, sheets map[string]map[s
 			// Nothing is written under an owner about to be collected.
 			continue
 		}
+		if w := captureWindowOf(wf); w != nil {
+			serverKey := wf.Namespace + "/" + wf.ServerName()
+			if entry := r.captureEntry(wf, w, r.settingsFor(serverKey, servers[serverKey], creds[serverKey], settings)); entry != nil {
+				served[wf.UID] = entry
+				entries = append(entries, entry)
+			}
+			continue
+		}
 		var entry *Entry
 		switch ready := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition); {
 		case ready != nil && ready.Status == metav1.ConditionTrue && ready.ObservedGeneration == wf.Generation:
@@ -197,6 +206,10 @@ func writesToDeletedSheet(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Wor
 func compileKey(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s/%d", wf.UID, wf.Generation)
+	if c := wf.Status.Capture; c != nil && c.CapturedAt != nil {
+		// The parameters of a Capture sample come from the status.
+		fmt.Fprintf(&b, "/capture@%s", c.CapturedAt.UTC().Format(time.RFC3339))
+	}
 	for _, name := range route.Worksheets(wf) {
 		if ws := sheets[name]; ws != nil {
 			fmt.Fprintf(&b, "/%s@%d", ws.UID, ws.Generation)

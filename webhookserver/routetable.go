@@ -43,6 +43,9 @@ type Entry struct {
 	Runs *Slots
 	// History is how many runs of the Workflow are kept as WorkflowRuns.
 	History runhistory.Limits
+	// Capture is set while the Workflow waits for a sample capture: a
+	// request is then stored as the sample (capture.go), nothing is run.
+	Capture *CaptureWindow
 }
 
 // Table maps webhook ids to entries. A Table is never changed once built.
@@ -96,3 +99,12 @@ func (r *Routes) Load() *Table { return r.current.Load() }
 
 // Store swaps in a new table.
 func (r *Routes) Store(t *Table) { r.current.Store(t) }
+
+// Entries returns the entries, in no particular order.
+func (t *Table) Entries() []*Entry {
+	out := make([]*Entry, 0, len(t.byID))
+	for _, e := range t.byID {
+		out = append(out, e)
+	}
+	return out
+}

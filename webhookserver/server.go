@@ -60,6 +60,9 @@ type Options struct {
 	LeaseMargin time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// Captures writes captured samples to Workflows' status (patch of
+	// workflows/status); without it a capture answers 503.
+	Captures CaptureWriter
 }
 
 // DefaultLeaseMargin is the LeaseMargin of a server that sets none.
@@ -87,6 +90,8 @@ type Server struct {
 	// accepted counts the OnReceipt runs whose steps are running after
 	// their answer: shutdown waits for them.
 	accepted sync.WaitGroup
+	// docs is the API documentation of the current route table.
+	docs docsCache
 }
 
 // New builds a Server.
@@ -110,6 +115,8 @@ func New(opts Options) *Server {
 	e.Any("/hooks/:id", s.hook)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/openapi.json", s.openAPI)
+	e.GET("/docs", s.docsPage)
 	e.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, errorBody{Msg: msgNotFound}) })
 	s.engine = e
 	return s

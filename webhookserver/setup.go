@@ -71,6 +71,7 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 		Runs:        runs,
 		Stopped:     stopped,
 		LeaseMargin: cfg.LeaseMargin,
+		Captures:    mgr.GetClient().Status(),
 	})
 	sync := &RouteSync{
 		Cache:   mgr.GetCache(),

@@ -23,6 +23,9 @@ const (
 	// RunPhaseLabel holds the phase of a WorkflowRun, so that the pruner
 	// lists the runs of one phase by label.
 	RunPhaseLabel = "hookflow.dev/phase"
+	// CaptureRequestedAtAnnotation (an RFC 3339 time) asks for a sample
+	// capture: each new value opens a capture window (sample.source Capture).
+	CaptureRequestedAtAnnotation = "hookflow.dev/capture-requested-at"
 	// Finalizer is set on the objects whose deletion the controllers observe.
 	Finalizer = "hookflow.dev/finalizer"
 )

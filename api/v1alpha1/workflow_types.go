@@ -104,7 +104,8 @@ const (
 // +kubebuilder:validation:XValidation:rule="self.source != 'JSON' || has(self.json)",message="json must be set when source is JSON"
 // +kubebuilder:validation:XValidation:rule="self.source != 'KeyValue' || has(self.keyValues)",message="keyValues must be set when source is KeyValue"
 type Sample struct {
-	// Source of the sample: JSON, KeyValue, or Capture (not supported yet).
+	// Source of the sample: JSON, KeyValue, or Capture (the first request
+	// of a capture window, see status.capture).
 	// +optional
 	// +kubebuilder:default=JSON
 	Source SampleSource `json:"source,omitempty"`
@@ -426,6 +427,16 @@ type ParameterStatus struct {
 // +kubebuilder:validation:Enum=Waiting;Captured;Expired
 type CaptureState string
 
+// Capture states.
+const (
+	CaptureWaiting  CaptureState = "Waiting"
+	CaptureCaptured CaptureState = "Captured"
+	CaptureExpired  CaptureState = "Expired"
+)
+
+// MaxCaptureBytes bounds a captured sample.
+const MaxCaptureBytes = 65536
+
 // CaptureStatus is the state of a sample capture.
 type CaptureStatus struct {
 	// State of the capture.
@@ -437,9 +448,25 @@ type CaptureStatus struct {
 	// ExpiresAt is when the capture window closes.
 	// +optional
 	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
-	// Sample is the captured request.
+	// RequestedAt is the value of the hookflow.dev/capture-requested-at
+	// annotation that opened the window.
 	// +optional
+	RequestedAt string `json:"requestedAt,omitempty"`
+	// Sample is the captured request: the raw body, or for a GET the query
+	// string.
+	// +optional
+	// +kubebuilder:validation:MaxLength=65536
 	Sample string `json:"sample,omitempty"`
+	// ContentType of the captured request; empty for a GET.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	ContentType string `json:"contentType,omitempty"`
+	// Method of the captured request.
+	// +optional
+	Method string `json:"method,omitempty"`
+	// CapturedAt is when the sample was captured.
+	// +optional
+	CapturedAt *metav1.Time `json:"capturedAt,omitempty"`
 }
 
 // WorkflowStatus is the observed state of a Workflow.

@@ -35,10 +35,25 @@ Usage:
       Workflow's own Secrets (security.appAuth, security.signature), print
       "HTTP <code>" and the answer's body. Exits 0 on a 2xx answer, else 1.
 
+  kubectl hookflow find ID|URL
+      Find the Workflow of a webhook id or URL in all namespaces (by its label
+      hookflow.dev/webhook-id): namespace/name, Ready, URL, server. Exits 1
+      when none is found.
+
+  kubectl hookflow docs [WORKFLOW] [-n NAMESPACE]
+      Print the URL of the API documentation (/docs) of the WebhookServer of
+      WORKFLOW, or of the namespace's WebhookServer "default".
+
+  kubectl hookflow capture WORKFLOW [-n NAMESPACE] [--timeout 3m]
+      Capture a sample from a live request (sample.source Capture): open a
+      3-minute window, show a countdown, and print the sample to commit once
+      the first GET or POST to the URL is captured. Exits 1 when the window
+      closes with no request.
+
   kubectl hookflow help [COMMAND]
       Print this help, or the flags of COMMAND.
 
-Both commands read the Workflow (and for send its Secrets) with your own
+The commands read the Workflow (and for send its Secrets) with your own
 kubeconfig and accept the usual kubectl flags: --kubeconfig, --context,
 -n/--namespace, --as, ... Run 'kubectl hookflow COMMAND --help' for all flags.
 
@@ -54,8 +69,11 @@ func main() {
 // the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	commands := map[string]func([]string, io.Writer, io.Writer) int{
-		"url":  runURL,
-		"send": runSend,
+		"url":     runURL,
+		"send":    runSend,
+		"find":    runFind,
+		"docs":    runDocs,
+		"capture": runCapture,
 	}
 	name, rest := splitCommand(args)
 	switch {

@@ -388,6 +388,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "send"}, []string{"Usage: kubectl hookflow send", "--idempotency-key", "--kubeconfig", "-n, --namespace"}},
 		{[]string{"send", "--help"}, []string{"Usage: kubectl hookflow send", "--url"}},
 		{[]string{"url", "-h"}, []string{"Usage: kubectl hookflow url", "--context"}},
+		{[]string{"capture", "--help"}, []string{"Usage: kubectl hookflow capture", "--timeout"}},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, &stdout, &stderr)
@@ -401,7 +402,7 @@ func TestHelp(t *testing.T) {
 	if code := run(nil, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "Usage:") {
 		t.Errorf("no arguments: exit %d, stderr %q", code, stderr.String())
 	}
-	if code := run([]string{"capture"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `unknown command "capture"`) {
+	if code := run([]string{"bogus"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), `unknown command "bogus"`) {
 		t.Errorf("unknown command: exit %d, stderr %q", code, stderr.String())
 	}
 }

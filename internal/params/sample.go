@@ -20,7 +20,8 @@ const maxParameters = 256
 //     at its dot path, see fromJSON.
 //   - KeyValue: every pair becomes a parameter, typed by its value, see
 //     fromKeyValues.
-//   - Capture is not supported yet.
+//   - Capture: FromSample refuses it; the parameters of a captured
+//     request come from FromCapture.
 //
 // With fullBody, the parameter "body" holds the raw request body, so the
 // sample must have nothing at "body" or under it. Without fullBody, "body" is

@@ -2,14 +2,17 @@ package payload
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/url"
 )
 
-// parseMultipart reads the form fields of a multipart/form-data body; file
-// parts are skipped. It never writes to disk: it does not use ReadForm. Field
-// names nest by dot path, like the query string in Document.AddQuery.
+// parseMultipart reads the form fields of a multipart/form-data body, like
+// parseForm; a file part is an error wrapping ErrFileUpload, and a part
+// without a name is skipped. It never writes to disk: it does not use
+// ReadForm. Field names nest by dot path, like the query string in
+// Document.AddQuery.
 func parseMultipart(body []byte, boundary string) (Document, error) {
 	if boundary == "" {
 		return nil, malformed("multipart body without a boundary parameter", nil)
@@ -26,8 +29,11 @@ func parseMultipart(body []byte, boundary string) (Document, error) {
 		if err != nil {
 			return nil, malformed("invalid multipart data", err)
 		}
+		if part.FileName() != "" {
+			return nil, fmt.Errorf("%w: part %s", ErrFileUpload, truncate(part.FormName()))
+		}
 		name := part.FormName()
-		if name == "" || part.FileName() != "" {
+		if name == "" {
 			continue // NextPart skips the rest of this part
 		}
 		value, err := io.ReadAll(part)
@@ -36,7 +42,5 @@ func parseMultipart(body []byte, boundary string) (Document, error) {
 		}
 		values[name] = append(values[name], string(value))
 	}
-	d := Document{}
-	d.AddQuery(values)
-	return d, nil
+	return fieldsDocument(values)
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -21,12 +23,30 @@ func FuzzParse(f *testing.F) {
 		`Content-Disposition: form-data; name="f"; filename="f.bin"`, "\x00\x01")))
 	f.Add("text/xml", []byte(`<order id="1"/>`))
 	f.Add("garbage/;;=", []byte("\xff\xfe{"))
+	// The bounds of limits.go. Values over MaxValueBytes are left to
+	// TestParseBounds: the fuzzer takes minutes to minimize 64 KiB inputs.
+	f.Add("application/json", []byte(`{"a":"\xff"}`))
+	f.Add("", []byte("{\"\xc3\":1}"))
+	f.Add("application/json", []byte(`{"a":"\ud800"}`))
+	f.Add("application/json", []byte(`{"a":`+strings.Repeat("[", MaxDepth)+strings.Repeat("]", MaxDepth)+`}`))
+	f.Add("application/json", []byte(strings.Repeat(`{"a":`, MaxDepth+1)+"1"+strings.Repeat("}", MaxDepth+1)))
+	f.Add("application/json", []byte(`{"a":[`+strings.Repeat("0,", MaxValues)+`0]}`))
+	f.Add("application/json", []byte(`{"`+strings.Repeat("k", MaxKeyBytes+1)+`":1}`))
+	f.Add("application/x-www-form-urlencoded", []byte("a=%ff&b=1"))
+	f.Add("application/x-www-form-urlencoded", []byte("%c3=1"))
+	f.Add("application/x-www-form-urlencoded", []byte(strings.Repeat("a.", MaxDepth)+"a=1"))
+	f.Add("application/x-www-form-urlencoded", []byte(strings.Repeat("a=1&", MaxValues)+"a=1"))
+	f.Add("application/x-www-form-urlencoded", []byte(strings.Repeat("k", MaxKeyBytes+1)+"=1"))
+	f.Add("multipart/form-data; boundary=B", []byte(multipartBody("B",
+		`Content-Disposition: form-data; name="a"`, "\xff")))
+	f.Add("multipart/form-data; boundary=B", []byte(multipartBody("B",
+		`Content-Disposition: form-data; filename="f.bin"`, "x")))
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
 		doc, err := Parse(contentType, body)
 		k, _ := classify(contentType, body)
 		if err != nil {
 			checkParseError(t, doc, err)
-			if k == kindJSON && json.Valid(body) && errors.Is(err, ErrMalformed) {
+			if k == kindJSON && json.Valid(body) && utf8.Valid(body) && !loneSurrogate(body) && errors.Is(err, ErrMalformed) {
 				t.Fatalf("valid JSON %q reported malformed: %v", body, err)
 			}
 			return
@@ -35,6 +55,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Parse() = nil, nil")
 		}
 		checkShape(t, doc, 1)
+		checkBounds(t, doc)
 		switch k {
 		case kindJSON:
 			checkJSON(t, doc, body)
@@ -48,11 +69,14 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// parseErrors are the errors that an error of Parse wraps one of.
+var parseErrors = []error{ErrMalformed, ErrNotObject, ErrTooManyValues, ErrValueTooLong, ErrKeyTooLong, ErrTooDeep, ErrFileUpload}
+
 // checkParseError checks that a Parse error wraps a sentinel and stays short.
 func checkParseError(t *testing.T, doc Document, err error) {
 	t.Helper()
-	if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrNotObject) {
-		t.Fatalf("Parse() error %v wraps neither ErrMalformed nor ErrNotObject", err)
+	if !slices.ContainsFunc(parseErrors, func(e error) bool { return errors.Is(err, e) }) {
+		t.Fatalf("Parse() error %v wraps none of the errors of Parse", err)
 	}
 	if doc != nil {
 		t.Fatalf("Parse() = %v with error %v", doc, err)
@@ -85,6 +109,48 @@ func checkShape(t *testing.T, m map[string]any, depth int) {
 	}
 }
 
+// checkBounds checks that a Document is within the bounds of limits.go: at
+// most MaxValues values, MaxDepth levels, keys of MaxKeyBytes and strings of
+// MaxValueBytes, all valid UTF-8.
+func checkBounds(t *testing.T, doc Document) {
+	t.Helper()
+	values := 0
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if depth > MaxDepth {
+			t.Fatalf("value at depth %d", depth)
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				if len(k) > MaxKeyBytes || !utf8.ValidString(k) {
+					t.Fatalf("key %.40q... of %d bytes", k, len(k))
+				}
+				values++
+				walk(e, depth+1)
+			}
+		case []any:
+			for _, e := range v {
+				values++
+				walk(e, depth+1)
+			}
+		case Text:
+			values += len(v) - 1
+			for _, s := range v {
+				walk(s, depth)
+			}
+		case string:
+			if len(v) > MaxValueBytes || !utf8.ValidString(v) {
+				t.Fatalf("string %.40q... of %d bytes", v, len(v))
+			}
+		}
+	}
+	walk(map[string]any(doc), 0)
+	if values > MaxValues {
+		t.Fatalf("%d values, more than %d", values, MaxValues)
+	}
+}
+
 // checkJSON checks a parsed JSON body against encoding/json's own decoding.
 func checkJSON(t *testing.T, doc Document, body []byte) {
 	t.Helper()
@@ -98,6 +164,12 @@ func checkJSON(t *testing.T, doc Document, body []byte) {
 		t.Fatalf("invalid JSON %q parsed into %v", body, doc)
 	}
 	want := decodeUseNumber(t, body)
+	if !bytes.Contains(body, []byte("\uFFFD")) && !bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) {
+		// Nothing was replaced with U+FFFD on the way.
+		if got, _ := json.Marshal(doc); bytes.Contains(got, []byte("\uFFFD")) || bytes.Contains(got, []byte(`\ufffd`)) {
+			t.Fatalf("JSON %q parsed with a U+FFFD: %s", body, got)
+		}
+	}
 	got, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatalf("json.Marshal(document) error = %v", err)
@@ -158,4 +230,36 @@ func TestParseJSONMatchesValid(t *testing.T) {
 			t.Errorf("Parse(%q) = %v for valid JSON", body, err)
 		}
 	}
+}
+
+func FuzzMergeQuery(f *testing.F) {
+	f.Add(`{"a":1}`, "a=2&b.c=3")
+	f.Add(`{}`, "a=%ff")
+	f.Add(`{}`, "%ff=1")
+	// Values over MaxValueBytes are left to TestMergeQuery, as in FuzzParse.
+	f.Add(`{"a":[`+strings.Repeat("0,", MaxValues-2)+`0]}`, "b=1&b=2")
+	f.Add(`{}`, strings.Repeat("a.", MaxDepth)+"a=1")
+	f.Add(`{}`, strings.Repeat("k", MaxKeyBytes+1)+"=1")
+	f.Fuzz(func(t *testing.T, body, query string) {
+		doc, err := Parse("application/json", []byte(body))
+		if err != nil {
+			return
+		}
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		before, _ := json.Marshal(doc)
+		if err := doc.MergeQuery(q); err != nil {
+			if !slices.ContainsFunc(parseErrors, func(e error) bool { return errors.Is(err, e) }) {
+				t.Fatalf("MergeQuery() error %v wraps none of the errors of Parse", err)
+			}
+			if after, _ := json.Marshal(doc); string(after) != string(before) {
+				t.Fatalf("MergeQuery() changed the document and failed: %s, then %s", before, after)
+			}
+			return
+		}
+		checkShape(t, doc, 1)
+		checkBounds(t, doc)
+	})
 }

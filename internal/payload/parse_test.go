@@ -84,10 +84,16 @@ func TestParse(t *testing.T) {
 		{name: "form leaf wins over object after it", contentType: "application/x-www-form-urlencoded", body: "a.b=2&a=1", want: Document{"a": Text{"1"}}},
 		{name: "form leaf wins over object before it", contentType: "application/x-www-form-urlencoded", body: "a=1&a.b=2", want: Document{"a": Text{"1"}}},
 		{
-			name:        "form too deep key ignored",
+			name:        "form key of MaxDepth segments",
+			contentType: "application/x-www-form-urlencoded",
+			body:        strings.Repeat("b.", MaxDepth-1) + "b=2",
+			want:        Document{"b": nest(MaxDepth, "b", Text{"2"})},
+		},
+		{
+			name:        "form too deep key",
 			contentType: "application/x-www-form-urlencoded",
 			body:        strings.Repeat("a.", MaxDepth) + "a=1&" + strings.Repeat("b.", MaxDepth-1) + "b=2",
-			want:        Document{"b": nest(MaxDepth, "b", Text{"2"})},
+			wantErr:     ErrTooDeep,
 		},
 		{name: "form bad escape", contentType: "application/x-www-form-urlencoded", body: "a=%zz", wantErr: ErrMalformed},
 		{name: "form semicolon", contentType: "application/x-www-form-urlencoded", body: "a=1;b=2", wantErr: ErrMalformed},
@@ -95,12 +101,11 @@ func TestParse(t *testing.T) {
 
 		// Multipart.
 		{
-			name:        "multipart fields nest, files skipped",
+			name:        "multipart fields nest",
 			contentType: "multipart/form-data; boundary=XyZ",
 			body: multipartBody("XyZ",
 				`Content-Disposition: form-data; name="order_id"`, "A-1001",
 				`Content-Disposition: form-data; name="customer.email"`, "ada@example.com",
-				`Content-Disposition: form-data; name="upload"; filename="a.txt"`, "file content",
 				`Content-Disposition: form-data; name="tag"`, "x",
 				`Content-Disposition: form-data; name="tag"`, "y",
 				`Content-Disposition: attachment; name="other"`, "not a form field",
@@ -111,6 +116,21 @@ func TestParse(t *testing.T) {
 				"customer": map[string]any{"email": Text{"ada@example.com"}},
 				"tag":      Text{"x", "y"},
 			},
+		},
+		{
+			name:        "multipart file part",
+			contentType: "multipart/form-data; boundary=XyZ",
+			body: multipartBody("XyZ",
+				`Content-Disposition: form-data; name="order_id"`, "A-1001",
+				`Content-Disposition: form-data; name="upload"; filename="a.txt"`, "file content",
+			),
+			wantErr: ErrFileUpload,
+		},
+		{
+			name:        "multipart file part without a name",
+			contentType: "multipart/form-data; boundary=XyZ",
+			body:        multipartBody("XyZ", `Content-Disposition: form-data; filename="a.txt"`, "file content"),
+			wantErr:     ErrFileUpload,
 		},
 		{
 			name:        "multipart no parts",

@@ -17,7 +17,8 @@ import (
 // ignored. Of two keys a and a.b, a is therefore kept and a.b ignored.
 //
 // Parse reads form and multipart fields the same way. AddQuery does nothing
-// on a nil Document.
+// on a nil Document. AddQuery checks no bounds: for a request's query, use
+// Document.MergeQuery.
 func (d Document) AddQuery(q url.Values) {
 	if d == nil {
 		return

@@ -26,11 +26,11 @@ func Compile(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) (*Rou
 
 	hook := wf.Spec.Trigger.Webhook
 	hookPath := specPath.Child("trigger", "webhook")
-	ps, errs := params.FromSample(hook.Sample, hookPath.Child("sample"))
-	if len(errs) > 0 {
-		return nil, newError(ReasonInvalidSpec, errs)
+	ps, err := sampleParameters(wf, hookPath.Child("sample"))
+	if err != nil {
+		return nil, err
 	}
-	ps, errs = params.ApplyOverrides(ps, hook.Parameters, hookPath.Child("parameters"))
+	ps, errs := params.ApplyOverrides(ps, hook.Parameters, hookPath.Child("parameters"))
 	if len(errs) > 0 {
 		return nil, newError(ReasonInvalidSpec, errs)
 	}
@@ -75,15 +75,9 @@ func Compile(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) (*Rou
 
 // unsupportedFeatures lists what the API accepts but this version cannot
 // honour yet. Serving such a Workflow would silently drop, for example, its
-// security settings, so it is refused instead.
-func unsupportedFeatures(wf *v1alpha1.Workflow) field.ErrorList {
-	var errs field.ErrorList
-	hookPath := specPath.Child("trigger", "webhook")
-	hook := wf.Spec.Trigger.Webhook
-	if hook.Sample.Source == v1alpha1.SampleCapture {
-		errs = append(errs, unsupported(hookPath.Child("sample", "source")))
-	}
-	return errs
+// security settings, so it is refused instead. There is none today.
+func unsupportedFeatures(*v1alpha1.Workflow) field.ErrorList {
+	return nil
 }
 
 func missingWorksheets(wf *v1alpha1.Workflow, sheets map[string]*v1alpha1.Worksheet) field.ErrorList {

@@ -111,7 +111,7 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 		}, ReasonInvalidSpec, []string{"spec.trigger.webhook.security.ipWhitelist", "10.0.0.300"}},
 		{"capture", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
 			wf.Spec.Trigger.Webhook.Sample.Source = v1alpha1.SampleCapture
-		}, ReasonUnsupported, []string{"spec.trigger.webhook.sample.source"}},
+		}, ReasonCaptureWaiting, []string{"status.capture", "kubectl hookflow capture"}},
 		{"on receipt body reading a step", func(wf *v1alpha1.Workflow, _ map[string]*v1alpha1.Worksheet) {
 			wf.Spec.Response = &v1alpha1.Response{Mode: v1alpha1.ResponseOnReceipt, Body: "{'id': steps.save.recordId}"}
 		}, ReasonInvalidSpec, []string{"spec.response.body"}},
@@ -137,7 +137,7 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 			if ce.Reason != tc.reason {
 				t.Errorf("reason = %s, want %s (%v)", ce.Reason, tc.reason, err)
 			}
-			if ce.Terminal() != (tc.reason != ReasonWorksheetNotFound) {
+			if ce.Terminal() != (tc.reason != ReasonWorksheetNotFound && tc.reason != ReasonCaptureWaiting) {
 				t.Errorf("Terminal() = %v for %s", ce.Terminal(), ce.Reason)
 			}
 			for _, p := range tc.parts {

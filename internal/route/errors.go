@@ -35,8 +35,11 @@ func (e *Error) Error() string {
 }
 
 // Terminal tells whether only a change of the Workflow can fix the error:
-// a missing Worksheet may still appear.
-func (e *Error) Terminal() bool { return e.Reason != ReasonWorksheetNotFound }
+// a missing Worksheet may still appear, a capture window may still receive
+// a request.
+func (e *Error) Terminal() bool {
+	return e.Reason != ReasonWorksheetNotFound && e.Reason != ReasonCaptureWaiting
+}
 
 // AsError returns the *Error in err's chain.
 func AsError(err error) (*Error, bool) {

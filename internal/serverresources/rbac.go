@@ -88,5 +88,13 @@ func serverRules(ws *v1alpha1.WebhookServer) []rbacv1.PolicyRule {
 			Resources: []string{"workflowruns"},
 			Verbs:     []string{"create", "delete", "get", "list", "update"},
 		},
+		{
+			// Sample capture: the first request of a capture window is written
+			// to status.capture, with a JSON patch whose test operations let
+			// exactly one request win. The status only, never the spec.
+			APIGroups: []string{group},
+			Resources: []string{"workflows/status"},
+			Verbs:     []string{"patch"},
+		},
 	}
 }

@@ -15,6 +15,7 @@ func TestRoleRules(t *testing.T) {
 		{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"default-hookflow-credentials"}, Verbs: []string{"get", "list", "watch"}},
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"worksheetrecords"}, Verbs: []string{"create", "get", "list", "update"}},
 		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflowruns"}, Verbs: []string{"create", "delete", "get", "list", "update"}},
+		{APIGroups: []string{"hookflow.dev"}, Resources: []string{"workflows/status"}, Verbs: []string{"patch"}},
 	}
 	role := Role(newServer())
 	if role.Name != "default-hookflow" || role.Namespace != "shop" {
@@ -41,11 +42,15 @@ func TestRoleGrantsNoMore(t *testing.T) {
 			{"secret write", slices.Contains(rule.Resources, "secrets") &&
 				slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" && v != "watch" })},
 			{"resource outside hookflow's own and secrets", slices.ContainsFunc(rule.Resources, func(r string) bool {
-				return !slices.Contains([]string{"webhookservers", "workflows", "worksheets", "worksheetrecords", "workflowruns", "secrets"}, r)
+				return !slices.Contains([]string{"webhookservers", "workflows", "worksheets", "worksheetrecords", "workflowruns", "secrets", "workflows/status"}, r)
 			})},
 			{"write of a definition", slices.ContainsFunc(rule.Resources, func(r string) bool {
 				return r == "webhookservers" || r == "workflows" || r == "worksheets"
 			}) && slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" && v != "watch" })},
+			// A capture writes status.capture, with a patch, and nothing else.
+			{"status write beyond a capture patch", slices.ContainsFunc(rule.Resources, func(r string) bool {
+				return r != "workflows/status" && len(r) > 7 && r[len(r)-7:] == "/status"
+			}) || (slices.Contains(rule.Resources, "workflows/status") && !slices.Equal(rule.Verbs, []string{"patch"}))},
 			// Only an abandoned idempotent run is ever deleted by the server.
 			{"delete", (slices.Contains(rule.Verbs, "delete") && !slices.Equal(rule.Resources, []string{"workflowruns"})) ||
 				slices.Contains(rule.Verbs, "deletecollection")},
