@@ -10,13 +10,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
-	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/internal/testenv"
-	"github.com/hookflow/hookflow/webhookserver"
 )
 
 // captureWorkflow is the order Workflow with a Capture sample.
@@ -24,26 +21,6 @@ func captureWorkflow(ns, name string) *v1alpha1.Workflow {
 	wf := testenv.OrderWorkflow(ns, name)
 	wf.Spec.Trigger.Webhook.Sample = v1alpha1.Sample{Source: v1alpha1.SampleCapture}
 	return wf
-}
-
-// anotherServer starts a second webhook server process on the same control
-// plane, as a second replica would be.
-func anotherServer(t *testing.T) (*webhookserver.Server, string) {
-	t.Helper()
-	mgr, err := ctrl.NewManager(adminConfig, scheme.LocalManagerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := testenv.FreeAddress(t)
-	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: addr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return srv, "http://" + addr
 }
 
 // requestCapture sets the annotation and waits for the window to open.

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -9,11 +8,7 @@ import (
 	"testing"
 	"time"
 
-	ctrl "sigs.k8s.io/controller-runtime"
-
-	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/internal/testenv"
-	"github.com/hookflow/hookflow/webhookserver"
 )
 
 type answer struct {
@@ -40,30 +35,6 @@ func postWithKey(t *testing.T, url, key, body string) answer {
 	return answer{resp.StatusCode, string(raw)}
 }
 
-// secondServer starts another webhook server process on the same control
-// plane, as a second replica would be, and returns its base URL.
-func secondServer(t *testing.T) string {
-	t.Helper()
-	mgr, err := ctrl.NewManager(adminConfig, scheme.LocalManagerOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := testenv.FreeAddress(t)
-	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: addr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	testenv.Eventually(t, 20*time.Second, "second server ready", func() (bool, string) {
-		return srv.Routes().Load().Len() > 0, "no routes yet"
-	})
-	_ = srv
-	return "http://" + addr
-}
-
 // TestIdempotencyKey: 100 concurrent requests with one key, spread over two
 // server instances, write one record and all get the same answer; a retry
 // later gets it again; the key with another body is refused.
@@ -71,7 +42,7 @@ func TestIdempotencyKey(t *testing.T) {
 	ns := newNamespace(t)
 	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), testenv.OrderWorkflow(ns, "orders"))
 	wf := waitServed(t, testenv.OrderWorkflow(ns, "orders"))
-	other := secondServer(t)
+	_, other := anotherServer(t)
 	urls := []string{wf.Status.WebhookURL, strings.Replace(wf.Status.WebhookURL, baseURL, other, 1)}
 	testenv.Eventually(t, 20*time.Second, "the second server serves the Workflow", func() (bool, string) {
 		a := postWithKey(t, urls[1], "warm-up", `{"order_id":"W-0"}`)

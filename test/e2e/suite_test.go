@@ -112,3 +112,23 @@ func waitServed(t *testing.T, wf *v1alpha1.Workflow) *v1alpha1.Workflow {
 	})
 	return wf
 }
+
+// anotherServer starts a second webhook server process on the same control
+// plane, as a second replica would be.
+func anotherServer(t *testing.T) (*webhookserver.Server, string) {
+	t.Helper()
+	mgr, err := ctrl.NewManager(adminConfig, scheme.LocalManagerOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := testenv.FreeAddress(t)
+	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return srv, "http://" + addr
+}
