@@ -130,5 +130,8 @@ func anotherServer(t *testing.T) (*webhookserver.Server, string) {
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
+	testenv.Eventually(t, 20*time.Second, "second server listening", func() (bool, string) {
+		return srv.Addr() != "", "not yet"
+	})
 	return srv, "http://" + addr
 }
