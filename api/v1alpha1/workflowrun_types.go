@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // RunPhase is the phase of a run or of one of its steps.
@@ -197,4 +198,25 @@ type WorkflowRunList struct {
 
 func init() {
 	SchemeBuilder.Register(&WorkflowRun{}, &WorkflowRunList{})
+}
+
+// WorkflowRunMeta is the metadata of the run name of the Workflow
+// namespace/workflow (uid): labelled with its Workflow and phase (what the
+// pruner lists by), and owned by the Workflow, so that it goes with it. Not
+// blockOwnerDeletion: that would need update on the Workflow's finalizers,
+// which the webhook server is not granted.
+func WorkflowRunMeta(namespace, name, workflow string, uid types.UID, phase RunPhase) metav1.ObjectMeta {
+	controller := true
+	return metav1.ObjectMeta{
+		Namespace: namespace,
+		Name:      name,
+		Labels:    map[string]string{WorkflowLabel: workflow, RunPhaseLabel: string(phase)},
+		OwnerReferences: []metav1.OwnerReference{{
+			APIVersion: GroupVersion.String(),
+			Kind:       "Workflow",
+			Name:       workflow,
+			UID:        uid,
+			Controller: &controller,
+		}},
+	}
 }

@@ -13,7 +13,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/utils/ptr"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
@@ -98,24 +97,8 @@ func NewRun(in Run) *v1alpha1.WorkflowRun {
 		}
 	}
 	run := &v1alpha1.WorkflowRun{
-		TypeMeta: metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "WorkflowRun"},
-		ObjectMeta: metav1.ObjectMeta{
-			Namespace: in.Namespace,
-			Name:      in.ID,
-			Labels: map[string]string{
-				v1alpha1.WorkflowLabel: in.Workflow,
-				v1alpha1.RunPhaseLabel: string(phase),
-			},
-			// Not blockOwnerDeletion: that would need update on the
-			// Workflow's finalizers, which the server is not granted.
-			OwnerReferences: []metav1.OwnerReference{{
-				APIVersion: v1alpha1.GroupVersion.String(),
-				Kind:       "Workflow",
-				Name:       in.Workflow,
-				UID:        in.WorkflowUID,
-				Controller: ptr.To(true),
-			}},
-		},
+		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "WorkflowRun"},
+		ObjectMeta: v1alpha1.WorkflowRunMeta(in.Namespace, in.ID, in.Workflow, in.WorkflowUID, phase),
 		Spec: v1alpha1.WorkflowRunSpec{
 			Workflow:   in.Workflow,
 			ReceivedAt: timePtr(in.ReceivedAt),

@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
@@ -96,21 +95,7 @@ func (s *IdempotentRuns) Begin(ctx context.Context, in IdempotentRun) (*v1alpha1
 		name = RunName(in.WorkflowUID, in.Key)
 	}
 	run := &v1alpha1.WorkflowRun{
-		ObjectMeta: metav1.ObjectMeta{
-			Namespace: in.Namespace,
-			Name:      name,
-			Labels: map[string]string{
-				v1alpha1.WorkflowLabel: in.Workflow,
-				v1alpha1.RunPhaseLabel: string(phase),
-			},
-			OwnerReferences: []metav1.OwnerReference{{
-				APIVersion: v1alpha1.GroupVersion.String(),
-				Kind:       "Workflow",
-				Name:       in.Workflow,
-				UID:        in.WorkflowUID,
-				Controller: ptr.To(true),
-			}},
-		},
+		ObjectMeta: v1alpha1.WorkflowRunMeta(in.Namespace, name, in.Workflow, in.WorkflowUID, phase),
 		Spec: v1alpha1.WorkflowRunSpec{
 			Workflow:       in.Workflow,
 			IdempotencyKey: in.Key,
