@@ -1,14 +1,7 @@
 package e2e
 
 import (
-	"context"
-	"strings"
 	"testing"
-	"time"
-
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/testenv"
@@ -76,23 +69,6 @@ func TestResponsesNotServed(t *testing.T) {
 		{badBody, "InvalidSpec", "spec.response.body"},
 		{onReceipt, "InvalidSpec", "spec.response.onError"},
 	} {
-		t.Run(tc.wf.Name, func(t *testing.T) {
-			wf := tc.wf
-			testenv.Eventually(t, 20*time.Second, "Ready=False "+tc.reason, func() (bool, string) {
-				if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf); err != nil {
-					return false, err.Error()
-				}
-				c := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition)
-				return c != nil && c.Status == metav1.ConditionFalse && c.Reason == tc.reason &&
-					c.ObservedGeneration == wf.Generation && wf.Status.WebhookURL != "", "not yet"
-			})
-			if msg := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition).Message; !strings.Contains(msg, tc.names) {
-				t.Errorf("message %q does not name %q", msg, tc.names)
-			}
-			a := post(t, wf.Status.WebhookURL, "application/json", `{"order_id":"C-1"}`)
-			if a.Code != 404 || a.Body["msg"] != "Webhook not found" {
-				t.Errorf("URL of a not-Ready Workflow answered %d %s", a.Code, a.Raw)
-			}
-		})
+		t.Run(tc.wf.Name, func(t *testing.T) { expectNotServed(t, tc.wf, tc.reason, tc.names) })
 	}
 }

@@ -172,23 +172,28 @@ func TestUnusableWorkflowsAnswer404(t *testing.T) {
 		{badMapping, "InvalidSpec", "colour"},
 		{disabled, "Disabled", "disabled"},
 	} {
-		t.Run(tc.wf.Name, func(t *testing.T) {
-			wf := tc.wf
-			testenv.Eventually(t, 20*time.Second, "Ready=False "+tc.reason, func() (bool, string) {
-				if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf); err != nil {
-					return false, err.Error()
-				}
-				c := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition)
-				return c != nil && c.Status == metav1.ConditionFalse && c.Reason == tc.reason &&
-					c.ObservedGeneration == wf.Generation && wf.Status.WebhookURL != "", "not yet"
-			})
-			if msg := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition).Message; !strings.Contains(msg, tc.names) {
-				t.Errorf("message %q does not name %q", msg, tc.names)
-			}
-			a := post(t, wf.Status.WebhookURL, "application/json", `{"order_id":"C-1"}`)
-			if a.Code != 404 || a.Body["msg"] != "Webhook not found" {
-				t.Errorf("URL of a not-Ready Workflow answered %d %s", a.Code, a.Raw)
-			}
-		})
+		t.Run(tc.wf.Name, func(t *testing.T) { expectNotServed(t, tc.wf, tc.reason, tc.names) })
+	}
+}
+
+// expectNotServed waits until wf is Ready=False with reason at its
+// generation, checks that the message names names, and that its URL
+// answers 404.
+func expectNotServed(t *testing.T, wf *v1alpha1.Workflow, reason, names string) {
+	t.Helper()
+	testenv.Eventually(t, 20*time.Second, "Ready=False "+reason, func() (bool, string) {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(wf), wf); err != nil {
+			return false, err.Error()
+		}
+		c := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition)
+		return c != nil && c.Status == metav1.ConditionFalse && c.Reason == reason &&
+			c.ObservedGeneration == wf.Generation && wf.Status.WebhookURL != "", "not yet"
+	})
+	if msg := meta.FindStatusCondition(wf.Status.Conditions, v1alpha1.ReadyCondition).Message; !strings.Contains(msg, names) {
+		t.Errorf("message %q does not name %q", msg, names)
+	}
+	a := post(t, wf.Status.WebhookURL, "application/json", `{"order_id":"C-1"}`)
+	if a.Code != 404 || a.Body["msg"] != "Webhook not found" {
+		t.Errorf("URL of a not-Ready Workflow answered %d %s", a.Code, a.Raw)
 	}
 }
