@@ -54,20 +54,56 @@ type SecretKeyReference struct {
 }
 
 // StoreType is where records or runs are kept.
-// +kubebuilder:validation:Enum=CustomResource
+// +kubebuilder:validation:Enum=CustomResource;Postgres
 type StoreType string
 
 const (
 	// StoreCustomResource keeps records as WorksheetRecords and runs as WorkflowRuns.
 	StoreCustomResource StoreType = "CustomResource"
+	// StorePostgres keeps records, or runs, in a PostgreSQL table.
+	StorePostgres StoreType = "Postgres"
 )
 
 // StoreSpec selects a store.
+// +kubebuilder:validation:XValidation:rule="has(self.type) && self.type == 'Postgres' ? has(self.postgres) : !has(self.postgres)",message="postgres must be set for the Postgres store, and only for it"
 type StoreSpec struct {
 	// Type of the store.
 	// +optional
 	// +kubebuilder:default=CustomResource
 	Type StoreType `json:"type,omitempty"`
+
+	// Postgres locates the database of the Postgres store.
+	// +optional
+	Postgres *PostgresStore `json:"postgres,omitempty"`
+}
+
+// PostgresStore locates a PostgreSQL table.
+type PostgresStore struct {
+	// ConnectionSecretRef is the key of a Secret, in the object's namespace,
+	// holding the connection string: a postgres:// URL or libpq key=value
+	// pairs. The key defaults to "dsn".
+	// +required
+	ConnectionSecretRef SecretKeyReference `json:"connectionSecretRef"`
+
+	// Table holds the records (a Worksheet) or the runs (a WebhookServer).
+	// For a Worksheet it defaults to a name derived from its namespace and
+	// name (status.table); for a WebhookServer, to hookflow_runs.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z_][a-z0-9_]*$`
+	Table string `json:"table,omitempty"`
+}
+
+// DefaultConnectionKey is the Secret key of a connection string when
+// connectionSecretRef.key is empty.
+const DefaultConnectionKey = "dsn"
+
+// ConnectionKey returns the Secret key of the connection string.
+func (p *PostgresStore) ConnectionKey() string {
+	if p.ConnectionSecretRef.Key == "" {
+		return DefaultConnectionKey
+	}
+	return p.ConnectionSecretRef.Key
 }
 
 // RunReference names the run of a Workflow that wrote something.

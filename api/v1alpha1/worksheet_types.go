@@ -65,7 +65,7 @@ type WorksheetField struct {
 }
 
 // WorksheetSpec describes a table of records.
-// +kubebuilder:validation:XValidation:rule="self.fields.filter(f, has(f.unique) && f.unique).size() <= 1",message="the CustomResource storage enforces at most one unique field"
+// +kubebuilder:validation:XValidation:rule="self.fields.filter(f, has(f.unique) && f.unique).size() <= 1",message="at most one field may be unique"
 type WorksheetSpec struct {
 	// DisplayName for people.
 	// +optional
@@ -92,9 +92,14 @@ type WorksheetStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Records is the number of records in the Worksheet.
+	// Records is the number of records in the Worksheet, counted at most
+	// every few seconds.
 	// +optional
 	Records int64 `json:"records,omitempty"`
+
+	// Table is the PostgreSQL table of a Worksheet kept in Postgres.
+	// +optional
+	Table string `json:"table,omitempty"`
 
 	// Conditions: Ready.
 	// +optional

@@ -45,6 +45,20 @@ type Record struct {
 	WriteKey string
 	// CreatedBy is the run that writes the record.
 	CreatedBy v1alpha1.RunReference
+	// Table locates the Worksheet's table when it is kept in PostgreSQL;
+	// nil for a Worksheet kept as WorksheetRecords.
+	Table *Table
+}
+
+// Table locates the PostgreSQL table of a Worksheet.
+type Table struct {
+	// Connection is the connection string. It holds a password: it is
+	// never logged or put in an error.
+	Connection string
+	// Name of the table.
+	Name string
+	// Fields of the Worksheet, whose names are the table's columns.
+	Fields []v1alpha1.WorksheetField
 }
 
 // RecordStore keeps the records of Worksheets.
@@ -89,6 +103,8 @@ type Update struct {
 	WriteKey string
 	// UpdatedBy is the run that writes the record.
 	UpdatedBy v1alpha1.RunReference
+	// Table locates the Worksheet's table: see Record.Table.
+	Table *Table
 }
 
 // Updated is the outcome of an UpdateRecord.
