@@ -56,40 +56,74 @@ func (r *CredentialsReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	return ctrl.Result{}, r.write(ctx, ws, data)
 }
 
-// credentials reads the keys the Workflows of ws reference; absent Secrets
-// and keys are left out (the Workflow controller reports them).
+// credentials reads the keys that ws needs: those the security of its
+// Workflows references, the connection strings of the Worksheets kept in
+// PostgreSQL that they write to, and that of its own run store. Absent
+// Secrets and keys are left out (the Workflow, Worksheet and WebhookServer
+// controllers report them).
 func (r *CredentialsReconciler) credentials(ctx context.Context, ws *v1alpha1.WebhookServer) (map[string][]byte, error) {
+	keys, err := r.keysOf(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	secrets := map[string]*corev1.Secret{}
+	data := map[string][]byte{}
+	for _, key := range keys {
+		s, seen := secrets[key.Name]
+		if !seen {
+			s = &corev1.Secret{}
+			err := r.Reader.Get(ctx, client.ObjectKey{Namespace: ws.Namespace, Name: key.Name}, s)
+			if apierrors.IsNotFound(err) {
+				s = nil
+			} else if err != nil {
+				return nil, fmt.Errorf("get Secret %s: %w", key.Name, err)
+			}
+			secrets[key.Name] = s
+		}
+		if s == nil {
+			continue
+		}
+		if v := s.Data[key.Key]; len(v) > 0 {
+			data[key.CredentialsKey()] = v
+		}
+	}
+	return data, nil
+}
+
+// keysOf lists the Secret keys ws needs, from the cache.
+func (r *CredentialsReconciler) keysOf(ctx context.Context, ws *v1alpha1.WebhookServer) ([]route.SecretKey, error) {
 	var wfs v1alpha1.WorkflowList
 	if err := r.List(ctx, &wfs, client.InNamespace(ws.Namespace), client.MatchingFields{IndexServer: ws.Name}); err != nil {
 		return nil, fmt.Errorf("list Workflows: %w", err)
 	}
-	secrets := map[string]*corev1.Secret{}
-	data := map[string][]byte{}
+	var keys []route.SecretKey
+	if key, ok := route.ConnectionKey(ws.Spec.RunStore); ok {
+		keys = append(keys, key)
+	}
+	sheets := map[string]bool{}
 	for i := range wfs.Items {
-		if !wfs.Items[i].DeletionTimestamp.IsZero() {
+		wf := &wfs.Items[i]
+		if !wf.DeletionTimestamp.IsZero() {
 			continue
 		}
-		for _, key := range route.SecretKeys(&wfs.Items[i]) {
-			s, seen := secrets[key.Name]
-			if !seen {
-				s = &corev1.Secret{}
-				err := r.Reader.Get(ctx, client.ObjectKey{Namespace: ws.Namespace, Name: key.Name}, s)
-				if apierrors.IsNotFound(err) {
-					s = nil
-				} else if err != nil {
-					return nil, fmt.Errorf("get Secret %s: %w", key.Name, err)
-				}
-				secrets[key.Name] = s
-			}
-			if s == nil {
+		keys = append(keys, route.SecretKeys(wf)...)
+		for _, name := range route.Worksheets(wf) {
+			if sheets[name] {
 				continue
 			}
-			if v := s.Data[key.Key]; len(v) > 0 {
-				data[key.CredentialsKey()] = v
+			sheets[name] = true
+			sheet := &v1alpha1.Worksheet{}
+			if err := r.Get(ctx, client.ObjectKey{Namespace: ws.Namespace, Name: name}, sheet); apierrors.IsNotFound(err) {
+				continue
+			} else if err != nil {
+				return nil, fmt.Errorf("get Worksheet %s: %w", name, err)
+			}
+			if key, ok := route.ConnectionKey(sheet.Spec.Storage); ok {
+				keys = append(keys, key)
 			}
 		}
 	}
-	return data, nil
+	return keys, nil
 }
 
 // write creates or updates the credentials Secret when its data differ.
@@ -129,6 +163,8 @@ func (r *CredentialsReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&v1alpha1.WebhookServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.Workflow{}, handler.EnqueueRequestsFromMapFunc(workflowServer),
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.Worksheet{}, handler.EnqueueRequestsFromMapFunc(r.serversWriting),
+			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.serversUsing),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Named("credentials").
@@ -147,12 +183,47 @@ func (r *CredentialsReconciler) serversUsing(ctx context.Context, o client.Objec
 		ctrl.LoggerFrom(ctx).Error(err, "Cannot list the Workflows of a Secret", "secret", o.GetName())
 		return nil
 	}
+	if storesUseSecret(ctx, r.Client, o) {
+		// A connection string: rare, and any server of the namespace may
+		// write to the Worksheet or keep its runs there.
+		return r.serversOf(ctx, o.GetNamespace())
+	}
+	return serversOfWorkflows(o.GetNamespace(), wfs)
+}
+
+// serversWriting maps a Worksheet to the WebhookServers of its namespace:
+// whether it is kept in PostgreSQL, and with which connection string,
+// changes what their credentials hold.
+func (r *CredentialsReconciler) serversWriting(ctx context.Context, o client.Object) []reconcile.Request {
+	wfs := &v1alpha1.WorkflowList{}
+	if err := r.List(ctx, wfs, client.InNamespace(o.GetNamespace()), client.MatchingFields{IndexWorksheet: o.GetName()}); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Cannot list the Workflows of a Worksheet", "worksheet", o.GetName())
+		return nil
+	}
+	return serversOfWorkflows(o.GetNamespace(), wfs.Items)
+}
+
+// serversOf returns every WebhookServer of a namespace.
+func (r *CredentialsReconciler) serversOf(ctx context.Context, namespace string) []reconcile.Request {
+	servers := &v1alpha1.WebhookServerList{}
+	if err := r.List(ctx, servers, client.InNamespace(namespace)); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Cannot list WebhookServers", "namespace", namespace)
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(servers.Items))
+	for i := range servers.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&servers.Items[i])})
+	}
+	return reqs
+}
+
+func serversOfWorkflows(namespace string, wfs []v1alpha1.Workflow) []reconcile.Request {
 	seen := map[string]bool{}
 	var reqs []reconcile.Request
 	for i := range wfs {
 		if name := wfs[i].ServerName(); !seen[name] {
 			seen[name] = true
-			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: name}})
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: namespace, Name: name}})
 		}
 	}
 	return reqs

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/hookflow/hookflow/internal/recordcount"
 )
 
 // Options configure the controllers.
@@ -27,6 +29,11 @@ type Options struct {
 	// CaptureWindow is how long a sample capture window stays open;
 	// DefaultCaptureWindow when 0. For tests only.
 	CaptureWindow time.Duration
+	// Postgres migrates and counts the tables of Worksheets kept in
+	// PostgreSQL; nil marks them not Ready.
+	Postgres PostgresTables
+	// RecordCountInterval: DefaultRecordCountInterval when 0.
+	RecordCountInterval time.Duration
 }
 
 // SetupAll registers the field indexes and every controller with mgr.
@@ -46,7 +53,10 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	if err := (&WorksheetReconciler{
 		Client:   mgr.GetClient(),
+		Reader:   mgr.GetAPIReader(),
 		Recorder: mgr.GetEventRecorder("hookflow-worksheet"),
+		Counts:   &RecordCounts{Config: mgr.GetConfig(), Counter: recordcount.New(), Interval: opts.RecordCountInterval},
+		Tables:   opts.Postgres,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up Worksheet controller: %w", err)
 	}

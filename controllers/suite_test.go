@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -24,6 +25,9 @@ const serverImage = "registry.example.com/hookflow:test"
 // k8s talks to the API server directly, not through the manager's cache.
 var k8s client.Client
 
+// adminConfig is the control plane's admin config.
+var adminConfig *rest.Config
+
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
@@ -36,6 +40,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer env.Stop()
+	adminConfig = env.Config
 	mgr, err := ctrl.NewManager(env.Config, scheme.LocalManagerOptions())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/controllers"
 	"github.com/hookflow/hookflow/internal/testenv"
 )
 
@@ -65,4 +67,43 @@ func TestWorksheetSchemaRules(t *testing.T) {
 			t.Errorf("%s: accepted by the API server", name)
 		}
 	}
+}
+
+// TestRecordCountCostsNoRequestPerRecord: 300 records created in a burst
+// are counted without the manager listing records (the count comes from
+// one watch), and with a number of status patches bounded by the count
+// interval, not by the number of records.
+func TestRecordCountCostsNoRequestPerRecord(t *testing.T) {
+	ns := newNamespace(t)
+	sheet := testenv.OrdersWorksheet(ns)
+	create(t, sheet)
+	waitCondition(t, sheet, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
+	lists := testenv.APIRequests(t, adminConfig, "LIST", "worksheetrecords", "")
+	patches := testenv.APIRequests(t, adminConfig, "PATCH", "worksheets", "status")
+	start := time.Now()
+	const n = 300
+	for i := range n {
+		create(t, &v1alpha1.WorksheetRecord{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("r%03d", i), Labels: map[string]string{v1alpha1.WorksheetLabel: sheet.Name}},
+			Spec:       v1alpha1.WorksheetRecordSpec{Worksheet: sheet.Name},
+		})
+	}
+	eventually(t, fmt.Sprintf("records = %d", n), func() (bool, string) {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(sheet), sheet); err != nil {
+			return false, err.Error()
+		}
+		return sheet.Status.Records == n, fmt.Sprintf("records: %d", sheet.Status.Records)
+	})
+	elapsed := time.Since(start)
+	if got := testenv.APIRequests(t, adminConfig, "LIST", "worksheetrecords", "") - lists; got != 0 {
+		t.Errorf("the API server served %d LISTs of worksheetrecords while %d records were counted, want 0", got, n)
+	}
+	// One patch per interval at most, plus one for a reconcile already
+	// queued; the test runs alone, but allow another test's Worksheet to
+	// be patched once more.
+	bound := int(elapsed/controllers.DefaultRecordCountInterval) + 3
+	if got := testenv.APIRequests(t, adminConfig, "PATCH", "worksheets", "status") - patches; got > bound {
+		t.Errorf("%d status patches of Worksheets for %d records in %s, want at most %d", got, n, elapsed.Round(time.Millisecond), bound)
+	}
+	t.Logf("%d records counted in %s with %d LISTs of records", n, elapsed.Round(time.Millisecond), testenv.APIRequests(t, adminConfig, "LIST", "worksheetrecords", "")-lists)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/serverresources"
 	"github.com/hookflow/hookflow/internal/signing"
+	"github.com/hookflow/hookflow/internal/store"
 )
 
 // serverSettings are what a WebhookServer gives each of its routes.
@@ -85,7 +86,32 @@ func (r *RouteSync) newEntry(wf *v1alpha1.Workflow, rt *route.Route, s *serverSe
 	if rl := sec.RateLimit; rl != nil {
 		e.Limiter = r.limiterFor(wf.UID, *rl)
 	}
+	tables, err := tablesOf(rt, s.credentials)
+	if err != nil {
+		return nil, err
+	}
+	e.Tables = tables
 	return e, nil
+}
+
+// tablesOf resolves the connection strings of the Worksheets kept in
+// PostgreSQL that a route writes to.
+func tablesOf(rt *route.Route, creds map[string][]byte) (map[string]*store.Table, error) {
+	var tables map[string]*store.Table
+	for _, sheet := range rt.Sheets() {
+		if sheet.Postgres == nil {
+			continue
+		}
+		conn, err := credential(creds, sheet.Postgres.Connection)
+		if err != nil {
+			return nil, fmt.Errorf("worksheet %s: %w", sheet.Name, err)
+		}
+		if tables == nil {
+			tables = map[string]*store.Table{}
+		}
+		tables[sheet.Name] = &store.Table{Connection: string(conn), Name: sheet.Postgres.Table, Fields: sheet.Fields}
+	}
+	return tables, nil
 }
 
 func (r *RouteSync) limiterFor(uid types.UID, settings route.RateLimit) *rate.Limiter {

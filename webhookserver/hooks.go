@@ -14,6 +14,7 @@ import (
 	"github.com/hookflow/hookflow/internal/payload"
 	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/runner"
+	"github.com/hookflow/hookflow/internal/store"
 	"github.com/hookflow/hookflow/internal/signing"
 )
 
@@ -92,7 +93,7 @@ func (s *Server) hook(c *gin.Context) {
 		RunID:   runID,
 		Now:     s.opts.Now(),
 	}
-	res := runner.Run(ctx, rt, vars, s.opts.Records)
+	res := runner.Run(ctx, rt, vars, store.WithTables(s.opts.Records, entry.Tables))
 	log := s.opts.Log.WithValues("namespace", rt.Namespace, "workflow", rt.Name, "run", runID)
 	s.answer(c, rt, vars, res.Err, log)
 	s.recordRun(c, entry, idem, vars, res, received, started)

@@ -11,6 +11,7 @@ import (
 	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/signing"
+	"github.com/hookflow/hookflow/internal/store"
 )
 
 // Limits bound the handling of one request: the limits of the route's
@@ -46,6 +47,9 @@ type Entry struct {
 	// Capture is set while the Workflow waits for a sample capture: a
 	// request is then stored as the sample (capture.go), nothing is run.
 	Capture *CaptureWindow
+	// Tables locate, by Worksheet name, the tables of the Worksheets kept in
+	// PostgreSQL that the steps write to.
+	Tables map[string]*store.Table
 }
 
 // Table maps webhook ids to entries. A Table is never changed once built.

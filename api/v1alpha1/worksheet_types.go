@@ -1,6 +1,10 @@
 package v1alpha1
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -156,4 +160,45 @@ func (in *Worksheet) SetObservedGeneration(g int64) { in.Status.ObservedGenerati
 
 func init() {
 	SchemeBuilder.Register(&Worksheet{}, &WorksheetList{})
+}
+
+// maxTableName is PostgreSQL's limit on identifiers, in bytes.
+const maxTableName = 63
+
+// PostgresTable returns the table of a Worksheet kept in PostgreSQL: the
+// one its spec names, else "ws_<namespace>__<name>" with '-' and '.' made
+// '_', cut to 63 bytes with a hash of namespace/name when longer. It is ""
+// for a Worksheet kept as WorksheetRecords.
+func (in *Worksheet) PostgresTable() string {
+	pg := in.Spec.Storage.Postgres
+	if in.Spec.Storage.Type != StorePostgres || pg == nil {
+		return ""
+	}
+	if pg.Table != "" {
+		return pg.Table
+	}
+	name := strings.NewReplacer("-", "_", ".", "_").Replace("ws_" + in.Namespace + "__" + in.Name)
+	if len(name) <= maxTableName {
+		return name
+	}
+	sum := sha256.Sum256([]byte(in.Namespace + "/" + in.Name))
+	suffix := "_" + hex.EncodeToString(sum[:4])
+	return name[:maxTableName-len(suffix)] + suffix
+}
+
+// DefaultRunsTable is the table of a WebhookServer's runs kept in
+// PostgreSQL when its runStore names none.
+const DefaultRunsTable = "hookflow_runs"
+
+// RunsTable returns the table of the runs of a WebhookServer whose runStore
+// is Postgres, else "".
+func (in *WebhookServer) RunsTable() string {
+	pg := in.Spec.RunStore.Postgres
+	if in.Spec.RunStore.Type != StorePostgres || pg == nil {
+		return ""
+	}
+	if pg.Table != "" {
+		return pg.Table
+	}
+	return DefaultRunsTable
 }

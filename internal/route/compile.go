@@ -125,7 +125,7 @@ func compileCreateRecord(env *celexpr.Env, a *v1alpha1.CreateRecordAction, path 
 			errs = append(errs, field.NotFound(fieldsPath.Key(name), fmt.Sprintf("worksheet %s has no field %s", sheet.Name, name)))
 		}
 	}
-	out := &CreateRecord{Worksheet: Sheet{Name: sheet.Name, UID: sheet.UID, Fields: sheet.Spec.Fields}}
+	out := &CreateRecord{Worksheet: SheetOf(sheet)}
 	for _, f := range sheet.Spec.Fields {
 		expr, ok := a.Fields[f.Name]
 		if !ok {

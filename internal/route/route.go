@@ -61,6 +61,56 @@ type Sheet struct {
 	Name   string
 	UID    types.UID
 	Fields []v1alpha1.WorksheetField
+	// Postgres is set for a Worksheet kept in PostgreSQL.
+	Postgres *PostgresTable
+}
+
+// PostgresTable is where a Worksheet kept in PostgreSQL lives.
+type PostgresTable struct {
+	// Connection is the Secret key of the connection string.
+	Connection SecretKey
+	// Table is the table's name.
+	Table string
+}
+
+// SheetOf returns what steps need to know of a Worksheet.
+func SheetOf(ws *v1alpha1.Worksheet) Sheet {
+	s := Sheet{Name: ws.Name, UID: ws.UID, Fields: ws.Spec.Fields}
+	if key, ok := ConnectionKey(ws.Spec.Storage); ok {
+		s.Postgres = &PostgresTable{Connection: key, Table: ws.PostgresTable()}
+	}
+	return s
+}
+
+// ConnectionKey returns the Secret key of a Postgres store's connection
+// string; ok is false for the CustomResource store.
+func ConnectionKey(spec v1alpha1.StoreSpec) (key SecretKey, ok bool) {
+	if spec.Type != v1alpha1.StorePostgres || spec.Postgres == nil {
+		return SecretKey{}, false
+	}
+	return SecretKey{Name: spec.Postgres.ConnectionSecretRef.Name, Key: spec.Postgres.ConnectionKey()}, true
+}
+
+// Sheets returns the distinct Worksheets the steps write to, in order.
+func (r *Route) Sheets() []*Sheet {
+	var out []*Sheet
+	seen := map[string]bool{}
+	for i := range r.Steps {
+		var s *Sheet
+		switch st := &r.Steps[i]; {
+		case st.CreateRecord != nil:
+			s = &st.CreateRecord.Worksheet
+		case st.UpdateRecord != nil:
+			s = &st.UpdateRecord.Worksheet
+		default:
+			continue
+		}
+		if !seen[s.Name] {
+			seen[s.Name] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // AllowsMethod tells whether the route accepts an HTTP method.

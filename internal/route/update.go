@@ -76,7 +76,7 @@ func compileUpdateRecord(env *celexpr.Env, a *v1alpha1.UpdateRecordAction, upser
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	out := &UpdateRecord{Worksheet: Sheet{Name: sheet.Name, UID: sheet.UID, Fields: sheet.Spec.Fields}, Upsert: upsert}
+	out := &UpdateRecord{Worksheet: SheetOf(sheet), Upsert: upsert}
 	for _, f := range sheet.Spec.Fields {
 		matchExpr, inMatch := a.Match[f.Name]
 		valueExpr, inFields := a.Fields[f.Name]

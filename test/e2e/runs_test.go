@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -90,22 +88,7 @@ func workflowRunPOSTs(t *testing.T) int { t.Helper(); return workflowRunRequests
 // verb on workflowruns.
 func workflowRunRequests(t *testing.T, verb string) int {
 	t.Helper()
-	total := 0.0
-	sc := bufio.NewScanner(strings.NewReader(string(adminGet(t, "/metrics", "text/plain"))))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "apiserver_request_total{") ||
-			!strings.Contains(line, `resource="workflowruns"`) || !strings.Contains(line, `verb="`+verb+`"`) {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-		if err != nil {
-			t.Fatalf("metric line %q: %v", line, err)
-		}
-		total += v
-	}
-	return int(total)
+	return testenv.APIRequests(t, adminConfig, verb, "workflowruns", "")
 }
 
 // counter reads a counter of the manager's metrics registry.
