@@ -16,7 +16,6 @@ import (
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/store"
-	"github.com/hookflow/hookflow/internal/store/crstore"
 )
 
 const (
@@ -56,7 +55,7 @@ func (s *Server) beginIdempotent(c *gin.Context, e *Entry, body []byte, query ur
 	defer cancel()
 	log := s.opts.Log.WithValues("namespace", rt.Namespace, "workflow", rt.Name)
 
-	in := crstore.IdempotentRun{Namespace: rt.Namespace, Workflow: rt.Name, WorkflowUID: rt.UID, Key: key, RequestHash: hash, Lease: lease}
+	in := store.IdempotentRun{Namespace: rt.Namespace, Workflow: rt.Name, WorkflowUID: rt.UID, Key: key, RequestHash: hash, Lease: lease}
 	wait := 20 * time.Millisecond
 	for {
 		run, mine, err := runs.Begin(ctx, in)

@@ -22,7 +22,6 @@ import (
 	"github.com/hookflow/hookflow/internal/runner"
 	"github.com/hookflow/hookflow/internal/signing"
 	"github.com/hookflow/hookflow/internal/store"
-	"github.com/hookflow/hookflow/internal/store/crstore"
 )
 
 // msgAccepted is the default answer of an OnReceipt run.
@@ -74,7 +73,7 @@ func (s *Server) accept(c *gin.Context, e *Entry, bound params.Bound, body []byt
 	}
 	runID, hash := newRunID(), ""
 	if key != "" {
-		runID, hash = crstore.RunName(rt.UID, key), requestHash(c.Request.Method, query, body)
+		runID, hash = store.RunName(rt.UID, key), requestHash(c.Request.Method, query, body)
 	}
 	log = log.WithValues("run", runID)
 	req := runRequest(e, c.Request.Header, body, query)
@@ -99,7 +98,7 @@ func (s *Server) accept(c *gin.Context, e *Entry, bound params.Bound, body []byt
 	parent := context.WithoutCancel(c.Request.Context())
 	ctx, cancel := context.WithTimeout(parent, e.Limits.RequestTimeout)
 	defer cancel()
-	run, mine, err := runs.Begin(ctx, crstore.IdempotentRun{
+	run, mine, err := runs.Begin(ctx, store.IdempotentRun{
 		Namespace: rt.Namespace, Workflow: rt.Name, WorkflowUID: rt.UID,
 		Key: key, ID: runID, RequestHash: hash,
 		Lease: e.Limits.RequestTimeout + s.opts.LeaseMargin, Phase: v1alpha1.RunAccepted, ReceivedAt: received,
@@ -144,7 +143,7 @@ func (s *Server) runAccepted(parent context.Context, e *Entry, run *v1alpha1.Wor
 	ctx, cancel := context.WithTimeout(parent, e.Limits.RequestTimeout)
 	defer cancel()
 	started := s.opts.Now()
-	res := runner.Run(ctx, e.Route, vars, s.opts.Records)
+	res := runner.Run(ctx, e.Route, vars, store.WithTables(s.opts.Records, e.Tables))
 	if errors.Is(res.Err, store.ErrUnavailable) {
 		log.Info("OnReceipt run not finished: store unavailable; it runs again once its lease has passed", "error", res.Err.Error())
 		return

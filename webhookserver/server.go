@@ -20,7 +20,6 @@ import (
 	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/signing"
 	"github.com/hookflow/hookflow/internal/store"
-	"github.com/hookflow/hookflow/internal/store/crstore"
 )
 
 // Options configure a Server.
@@ -46,7 +45,7 @@ type Options struct {
 	// Idempotency keeps the runs written as they begin: those of requests
 	// with an Idempotency-Key, and OnReceipt runs. Without it the header is
 	// ignored and OnReceipt routes answer 503.
-	Idempotency *crstore.IdempotentRuns
+	Idempotency store.RunStore
 	// Runs keeps the history of runs as WorkflowRuns; nil keeps none.
 	Runs *runhistory.Recorder
 	// Stopped, when set, is closed once Start has returned: the in-flight

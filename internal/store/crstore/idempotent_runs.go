@@ -2,55 +2,29 @@ package crstore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/store"
 )
+
+var _ store.RunStore = (*IdempotentRuns)(nil)
 
 // KeepUntilAnnotation holds, on an idempotent run, the time until which a
 // retry may come: the pruner reads it from the metadata and keeps the run.
 const KeepUntilAnnotation = "hookflow.dev/keep-until"
 
-// IdempotencyWindow is how long an Idempotency-Key is remembered.
-const IdempotencyWindow = 24 * time.Hour
-
-// IdempotentRun is what a run written as it begins needs: a request with
-// an Idempotency-Key, or an OnReceipt run (with or without a key).
-type IdempotentRun struct {
-	Namespace   string
-	Workflow    string
-	WorkflowUID types.UID
-	// Key is the Idempotency-Key; empty for an OnReceipt run without one,
-	// which is named ID.
-	Key         string
-	ID          string
-	RequestHash string
-	// Lease is how long the replica that runs it may take before another
-	// presumes it dead and takes the run over.
-	Lease time.Duration
-	// Phase of the run as it begins: Running (when empty), or Accepted for
-	// an OnReceipt run.
-	Phase v1alpha1.RunPhase
-	// ReceivedAt is when the request arrived; now when zero.
-	ReceivedAt time.Time
-	// Params, Request and Response are kept for an OnReceipt run: what
-	// another replica needs to run its steps, and the answer it was given,
-	// for the retries.
-	Params   *apiextensionsv1.JSON
-	Request  *v1alpha1.RunRequest
-	Response *v1alpha1.RunResponse
-}
+// IdempotentRun is store.IdempotentRun.
+//
+// Deprecated: use store.IdempotentRun; kept for the callers not yet moved.
+type IdempotentRun = store.IdempotentRun
 
 // IdempotentRuns keeps the runs of requests that carry an Idempotency-Key
 // as WorkflowRuns named from the Workflow's UID and the key: the first
@@ -67,19 +41,12 @@ type IdempotentRuns struct {
 	Now func() time.Time
 }
 
-// RunName is the name (and the run id) of the idempotent run of key for the
-// Workflow uid.
-func RunName(uid types.UID, key string) string {
-	sum := sha256.Sum256([]byte(string(uid) + "\x00" + key))
-	return "idem-" + hex.EncodeToString(sum[:16])
-}
-
 // Begin creates the run, in phase in.Phase (Running by default), and
 // returns (run, true); when the key was used before, it returns (the
 // existing run, false).
-func (s *IdempotentRuns) Begin(ctx context.Context, in IdempotentRun) (*v1alpha1.WorkflowRun, bool, error) {
+func (s *IdempotentRuns) Begin(ctx context.Context, in store.IdempotentRun) (*v1alpha1.WorkflowRun, bool, error) {
 	now := s.now()
-	keep := metav1.NewTime(now.Add(IdempotencyWindow))
+	keep := metav1.NewTime(now.Add(store.IdempotencyWindow))
 	lease := metav1.NewTime(now.Add(in.Lease))
 	started := metav1.NewTime(now)
 	received := started
@@ -92,7 +59,7 @@ func (s *IdempotentRuns) Begin(ctx context.Context, in IdempotentRun) (*v1alpha1
 	}
 	name := in.ID
 	if in.Key != "" {
-		name = RunName(in.WorkflowUID, in.Key)
+		name = store.RunName(in.WorkflowUID, in.Key)
 	}
 	run := &v1alpha1.WorkflowRun{
 		ObjectMeta: v1alpha1.WorkflowRunMeta(in.Namespace, name, in.Workflow, in.WorkflowUID, phase),

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+)
+
+// IdempotencyWindow is how long an Idempotency-Key is remembered.
+const IdempotencyWindow = 24 * time.Hour
+
+// RunStore keeps the runs written as they begin: those of requests with an
+// Idempotency-Key, and OnReceipt runs. The first Begin of a run name
+// decides, atomically, which request runs; a lease tells when another
+// replica may take over a run whose replica is presumed dead.
+//
+// Errors follow the API server's: a lost race (TakeOver or Finish of a run
+// changed since it was read) is an error for which apierrors.IsConflict is
+// true, an unknown run one for which apierrors.IsNotFound is true, and an
+// unreachable store one that wraps ErrUnavailable.
+type RunStore interface {
+	// Begin writes the run, in phase in.Phase (Running by default), and
+	// returns (run, true); when its name was taken before, it returns (the
+	// existing run, false).
+	Begin(ctx context.Context, in IdempotentRun) (*v1alpha1.WorkflowRun, bool, error)
+	// Get reads a run.
+	Get(ctx context.Context, namespace, name string) (*v1alpha1.WorkflowRun, error)
+	// Pending lists the runs of namespace (all namespaces when empty) that
+	// began and have not finished, phase Accepted or Running; a store may
+	// leave out those whose lease is current.
+	Pending(ctx context.Context, namespace string) ([]v1alpha1.WorkflowRun, error)
+	// TakeOver claims a run whose lease has expired, with a new lease, in
+	// phase Running, if it has not changed since it was read.
+	TakeOver(ctx context.Context, run *v1alpha1.WorkflowRun, lease time.Duration) error
+	// Finish records the outcome and the answer of a run, for every retry,
+	// if it has not changed since it was read.
+	Finish(ctx context.Context, run *v1alpha1.WorkflowRun) error
+	// Abandon deletes a run that gave no answer worth repeating: the next
+	// retry runs it afresh, under the same run id. A run already gone or
+	// taken by another replica is left as it is.
+	Abandon(ctx context.Context, run *v1alpha1.WorkflowRun) error
+	// Expired tells whether the replica running run is presumed dead.
+	Expired(run *v1alpha1.WorkflowRun) bool
+}
+
+// IdempotentRun is what a run written as it begins needs: a request with
+// an Idempotency-Key, or an OnReceipt run (with or without a key).
+type IdempotentRun struct {
+	Namespace   string
+	Workflow    string
+	WorkflowUID types.UID
+	// Key is the Idempotency-Key; empty for an OnReceipt run without one,
+	// which is named ID.
+	Key         string
+	ID          string
+	RequestHash string
+	// Lease is how long the replica that runs it may take before another
+	// presumes it dead and takes the run over.
+	Lease time.Duration
+	// Phase of the run as it begins: Running (when empty), or Accepted for
+	// an OnReceipt run.
+	Phase v1alpha1.RunPhase
+	// ReceivedAt is when the request arrived; now when zero.
+	ReceivedAt time.Time
+	// Params, Request and Response are kept for an OnReceipt run: what
+	// another replica needs to run its steps, and the answer it was given,
+	// for the retries.
+	Params   *apiextensionsv1.JSON
+	Request  *v1alpha1.RunRequest
+	Response *v1alpha1.RunResponse
+}
+
+// Name is the name (and the run id) of the run: RunName of its key, or ID
+// when it has none.
+func (in IdempotentRun) Name() string {
+	if in.Key != "" {
+		return RunName(in.WorkflowUID, in.Key)
+	}
+	return in.ID
+}
+
+// RunName is the name (and the run id) of the idempotent run of key for the
+// Workflow uid.
+func RunName(uid types.UID, key string) string {
+	sum := sha256.Sum256([]byte(string(uid) + "\x00" + key))
+	return "idem-" + hex.EncodeToString(sum[:16])
+}
