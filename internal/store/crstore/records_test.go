@@ -2,7 +2,6 @@ package crstore_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -126,55 +125,6 @@ func TestCreateRecordWritesValuesAndProvenance(t *testing.T) {
 	owner := got.OwnerReferences
 	if len(owner) != 1 || owner[0].UID != ws.UID || owner[0].Kind != "Worksheet" {
 		t.Errorf("owner references = %+v", owner)
-	}
-}
-
-func TestCreateRecordIsIdempotentPerWrite(t *testing.T) {
-	ws := sheet(t)
-	s := &crstore.Records{Client: k8s}
-	for _, uniqueKey := range []string{"", "key-of-A-1"} {
-		first, err := s.CreateRecord(context.Background(), record(ws, "run-"+uniqueKey, uniqueKey))
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := s.CreateRecord(context.Background(), record(ws, "run-"+uniqueKey, uniqueKey))
-		if err != nil || again != first {
-			t.Errorf("retry of the same write (unique key %q) = %q, %v; want %q", uniqueKey, again, err, first)
-		}
-	}
-	var list v1alpha1.WorksheetRecordList
-	if err := k8s.List(context.Background(), &list, client.InNamespace(ws.Namespace)); err != nil {
-		t.Fatal(err)
-	}
-	if len(list.Items) != 2 {
-		t.Errorf("%d records after two writes retried, want 2", len(list.Items))
-	}
-}
-
-func TestCreateRecordRefusesADuplicateUniqueValue(t *testing.T) {
-	ws := sheet(t)
-	s := &crstore.Records{Client: k8s}
-	if _, err := s.CreateRecord(context.Background(), record(ws, "run-1", "key-of-A-1")); err != nil {
-		t.Fatal(err)
-	}
-	_, err := s.CreateRecord(context.Background(), record(ws, "run-2", "key-of-A-1"))
-	if !errors.Is(err, store.ErrDuplicate) {
-		t.Fatalf("second run with the same unique value: %v, want ErrDuplicate", err)
-	}
-	if _, err := s.CreateRecord(context.Background(), record(ws, "run-3", "key-of-A-2")); err != nil {
-		t.Errorf("another value: %v", err)
-	}
-}
-
-func TestUnreachableAPIServerIsUnavailable(t *testing.T) {
-	ws := sheet(t)
-	down, err := client.New(&rest.Config{Host: "http://127.0.0.1:1", Timeout: time.Second}, client.Options{Scheme: scheme.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = (&crstore.Records{Client: down}).CreateRecord(context.Background(), record(ws, "run-1", ""))
-	if !errors.Is(err, store.ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
 	}
 }
 

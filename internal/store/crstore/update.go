@@ -189,6 +189,9 @@ func (s *Records) update(ctx context.Context, u store.Update, obj *v1alpha1.Work
 	if sameValues(values, obj.Spec.Values) && obj.Status.UpdatedBy != nil && *obj.Status.UpdatedBy == u.UpdatedBy {
 		return res, nil // this run step wrote them already: a retry
 	}
+	if name := movedName(u, obj.Name, existing, merged); name != obj.Name {
+		return s.move(ctx, u, obj, name, values, merged, res)
+	}
 	now := metav1.NewTime(s.now())
 	obj.Spec.Values = values
 	setIndexLabels(obj, record.IndexKeys(u.Fields, merged))
@@ -206,6 +209,72 @@ func (s *Records) update(ctx context.Context, u store.Update, obj *v1alpha1.Work
 	case err != nil:
 		return store.Updated{}, classify("update record", err)
 	}
+	return res, nil
+}
+
+// MovedFromAnnotation names, on a record whose unique value an update
+// changed, the record it replaced.
+const MovedFromAnnotation = "hookflow.dev/moved-from"
+
+// movedName returns the name the record must have once merged: a record is
+// named after its unique value, so an update that changes that value moves
+// the record to another name.
+// It is current when the value is the same.
+func movedName(u store.Update, current string, existing, merged map[string]any) string {
+	_, before, _ := record.UniqueKey(u.Fields, existing)
+	_, after, _ := record.UniqueKey(u.Fields, merged)
+	if before == after {
+		return current
+	}
+	return Name(store.Record{Worksheet: u.Worksheet, UniqueKey: after, WriteKey: u.WriteKey})
+}
+
+// move writes the record under its new name, which the API server refuses
+// when another record holds the new unique value (store.ErrDuplicate),
+// then deletes the old object (UID precondition). A retry of the same
+// update finds its new object and finishes the delete. API calls: 1 CREATE
+// + 1 DELETE, only when an update changes the unique value.
+func (s *Records) move(ctx context.Context, u store.Update, obj *v1alpha1.WorksheetRecord, name string,
+	values map[string]apiextensionsv1.JSON, merged map[string]any, res store.Updated) (store.Updated, error) {
+	now := metav1.NewTime(s.now())
+	moved := &v1alpha1.WorksheetRecord{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace:       obj.Namespace,
+			Name:            name,
+			Labels:          obj.Labels,
+			Annotations:     map[string]string{WriteKeyAnnotation: obj.Annotations[WriteKeyAnnotation], MovedFromAnnotation: obj.Name},
+			OwnerReferences: obj.OwnerReferences,
+		},
+		Spec:   v1alpha1.WorksheetRecordSpec{Worksheet: obj.Spec.Worksheet, Values: values},
+		Status: *obj.Status.DeepCopy(),
+	}
+	setIndexLabels(moved, record.IndexKeys(u.Fields, merged))
+	moved.Status.ObservedGeneration = 1
+	for i := range moved.Status.Conditions {
+		moved.Status.Conditions[i].ObservedGeneration = 1
+	}
+	moved.Status.UpdatedBy = ptr.To(u.UpdatedBy)
+	moved.Status.UpdatedAt = &now
+	err := s.Client.Create(ctx, moved)
+	if apierrors.IsAlreadyExists(err) {
+		have := &v1alpha1.WorksheetRecord{}
+		if err := s.Client.Get(ctx, client.ObjectKey{Namespace: obj.Namespace, Name: name}, have); err != nil {
+			return store.Updated{}, classify("get record", err)
+		}
+		if have.Annotations[MovedFromAnnotation] != obj.Name || have.Status.UpdatedBy == nil || *have.Status.UpdatedBy != u.UpdatedBy {
+			uniqueField, _, _ := record.UniqueKey(u.Fields, merged)
+			return store.Updated{}, fmt.Errorf("%s: %w", uniqueField, store.ErrDuplicate)
+		}
+		err = nil // an earlier attempt of this update moved it
+	}
+	if err != nil {
+		return store.Updated{}, classify("create record", err)
+	}
+	err = s.Client.Delete(ctx, obj, client.Preconditions{UID: ptr.To(obj.UID)})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return store.Updated{}, classify("delete moved record", err)
+	}
+	res.ID = name
 	return res, nil
 }
 

@@ -272,35 +272,6 @@ func TestUpdateByAnIndexedFieldListsByLabel(t *testing.T) {
 	}
 }
 
-func TestUpdateWithoutAMatchIsNotFound(t *testing.T) {
-	ws := indexedSheet(t)
-	s := &crstore.Records{Client: k8s}
-	put(t, s, ws, "run-1", map[string]any{"order_id": "A-1", "email": "ada@example.com"})
-	for _, match := range []map[string]any{{"order_id": "A-9"}, {"email": "zed@example.com"}} {
-		_, err := s.UpdateRecord(context.Background(), change(ws, "run-2", match, map[string]any{"status": "paid"}))
-		if !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("match %v: %v, want ErrNotFound", match, err)
-		}
-	}
-	if n := countRecords(t, ws.Namespace); n != 1 {
-		t.Errorf("%d records, want 1", n)
-	}
-}
-
-func TestUpdateRefusesARecordThatNoLongerFits(t *testing.T) {
-	ws := indexedSheet(t)
-	s := &crstore.Records{Client: k8s}
-	id := put(t, s, ws, "run-1", map[string]any{"order_id": "A-1", "status": "new"})
-	_, err := s.UpdateRecord(context.Background(), change(ws, "run-2", map[string]any{"order_id": "A-1"}, map[string]any{"order_id": nil}))
-	var invalid *records.ValidationError
-	if !errors.As(err, &invalid) || err.Error() != "order_id: required" {
-		t.Errorf("clearing a required field: %v, want a ValidationError", err)
-	}
-	if obj, _ := get(t, ws.Namespace, id); obj.Status.UpdatedBy != nil {
-		t.Errorf("refused update written: %+v", obj.Status)
-	}
-}
-
 func TestUpsertCreatesThenUpdates(t *testing.T) {
 	ws := indexedSheet(t)
 	calls := &callCounter{Client: k8s}
@@ -349,42 +320,6 @@ func TestUpsertCreatesThenUpdates(t *testing.T) {
 	var invalid *records.ValidationError
 	if !errors.As(err, &invalid) {
 		t.Errorf("upsert creating a record without its required order_id: %v", err)
-	}
-}
-
-func TestConcurrentUpsertsOfOneUniqueValueMakeOneRecord(t *testing.T) {
-	ws := indexedSheet(t)
-	s := &crstore.Records{Client: k8s}
-	const n = 10
-	results := make([]store.Updated, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = s.UpdateRecord(context.Background(), upsert(ws, fmt.Sprintf("run-%d", i),
-				map[string]any{"order_id": "A-1"}, map[string]any{"amount": i}))
-		}()
-	}
-	wg.Wait()
-	created := 0
-	for i := range n {
-		if errs[i] != nil {
-			t.Errorf("upsert %d: %v", i, errs[i])
-		}
-		if results[i].Created {
-			created++
-		}
-		if results[i].ID != results[0].ID {
-			t.Errorf("upsert %d wrote %s, upsert 0 wrote %s", i, results[i].ID, results[0].ID)
-		}
-	}
-	if created != 1 {
-		t.Errorf("%d upserts created a record, want 1", created)
-	}
-	if got := countRecords(t, ws.Namespace); got != 1 {
-		t.Errorf("%d records after %d concurrent upserts of one value, want 1", got, n)
 	}
 }
 

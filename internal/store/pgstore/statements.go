@@ -1,0 +1,86 @@
+package pgstore
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
+)
+
+// insertColumns are the system columns an insert sets, before the fields.
+var insertColumns = []string{colID, colWriteKey, colLastWriteKey, colCreatedByWorkflow, colCreatedByRun}
+
+// insertSQL inserts a record unless its id or its unique value is taken,
+// returning its id when it was inserted: the system columns of
+// insertColumns, then a column per field.
+func insertSQL(table string, fields []v1alpha1.WorksheetField) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(quote(table))
+	b.WriteString(" (")
+	n := 0
+	for _, c := range insertColumns {
+		writeColumn(&b, &n, c)
+	}
+	for _, f := range fields {
+		writeColumn(&b, &n, f.Name)
+	}
+	b.WriteString(") VALUES (")
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i))
+	}
+	b.WriteString(") ON CONFLICT DO NOTHING RETURNING ")
+	b.WriteString(quote(colID))
+	return b.String()
+}
+
+// selectSQL reads the system columns of selectedSystemColumns and the
+// fields of the records that match where, locking them.
+func selectSQL(table string, fields []v1alpha1.WorksheetField, where string) string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	n := 0
+	for _, c := range selectedSystemColumns {
+		writeColumn(&b, &n, c)
+	}
+	for _, f := range fields {
+		writeColumn(&b, &n, f.Name)
+	}
+	b.WriteString(" FROM ")
+	b.WriteString(quote(table))
+	b.WriteString(" WHERE ")
+	b.WriteString(where)
+	return b.String()
+}
+
+// selectedSystemColumns are the system columns selectSQL reads.
+var selectedSystemColumns = []string{colID, colWriteKey, colLastWriteKey}
+
+// updateSQL writes every field of a record and its provenance: $1 is the
+// id, $2 the write key, $3 and $4 the workflow and run, then the fields.
+func updateSQL(table string, fields []v1alpha1.WorksheetField) string {
+	var b strings.Builder
+	b.WriteString("UPDATE ")
+	b.WriteString(quote(table))
+	b.WriteString(" SET ")
+	b.WriteString(quote(colLastWriteKey) + " = $2, ")
+	b.WriteString(quote(colUpdatedByWorkflow) + " = $3, ")
+	b.WriteString(quote(colUpdatedByRun) + " = $4, ")
+	b.WriteString(quote(colUpdatedAt) + " = now()")
+	for i, f := range fields {
+		b.WriteString(", " + quote(f.Name) + " = $" + strconv.Itoa(5+i))
+	}
+	b.WriteString(" WHERE " + quote(colID) + " = $1")
+	return b.String()
+}
+
+func writeColumn(b *strings.Builder, n *int, name string) {
+	if *n > 0 {
+		b.WriteString(", ")
+	}
+	b.WriteString(quote(name))
+	*n++
+}
