@@ -6,8 +6,10 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/hookflow/hookflow/internal/recordcount"
+	"github.com/hookflow/hookflow/internal/store/pgstore"
 )
 
 // Options configure the controllers.
@@ -29,17 +31,31 @@ type Options struct {
 	// CaptureWindow is how long a sample capture window stays open;
 	// DefaultCaptureWindow when 0. For tests only.
 	CaptureWindow time.Duration
-	// Postgres migrates and counts the tables of Worksheets kept in
-	// PostgreSQL; nil marks them not Ready.
+	// Postgres migrates and counts the tables of Worksheets and
+	// WebhookServers kept in PostgreSQL; pgstore.Tables on pools of the
+	// manager's own when nil.
 	Postgres PostgresTables
 	// RecordCountInterval: DefaultRecordCountInterval when 0.
 	RecordCountInterval time.Duration
+	// TableCountInterval: DefaultTableCountInterval when 0.
+	TableCountInterval time.Duration
 }
 
 // SetupAll registers the field indexes and every controller with mgr.
 func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := SetupIndexes(ctx, mgr); err != nil {
 		return err
+	}
+	if opts.Postgres == nil {
+		pools := pgstore.NewPools(pgstore.PoolOptions{MaxConns: 4})
+		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
+			<-ctx.Done()
+			pools.Close()
+			return nil
+		})); err != nil {
+			return fmt.Errorf("add PostgreSQL pools: %w", err)
+		}
+		opts.Postgres = pgstore.Tables{Pools: pools}
 	}
 	if err := (&WorkflowReconciler{
 		Client:        mgr.GetClient(),
@@ -57,6 +73,8 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("hookflow-worksheet"),
 		Counts:   &RecordCounts{Config: mgr.GetConfig(), Counter: recordcount.New(), Interval: opts.RecordCountInterval},
 		Tables:   opts.Postgres,
+		// A Worksheet kept in PostgreSQL is counted every interval.
+		TableCountInterval: opts.TableCountInterval,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up Worksheet controller: %w", err)
 	}
@@ -66,6 +84,8 @@ func SetupAll(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		URLs:             opts.URLs,
 		ServerImage:      opts.ServerImage,
 		AllowCustomImage: opts.AllowCustomServerImage,
+		Reader:           mgr.GetAPIReader(),
+		Tables:           opts.Postgres,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up WebhookServer controller: %w", err)
 	}

@@ -51,6 +51,13 @@ type WebhookServerReconciler struct {
 	// AllowCustomImage honours spec.image; without it a WebhookServer that
 	// sets one is not deployed (see customImageRefused).
 	AllowCustomImage bool
+	// Reader reads connection Secrets from the API server.
+	Reader client.Reader
+	// Tables creates the runs tables of WebhookServers whose runs are kept
+	// in PostgreSQL; nil refuses them.
+	Tables PostgresTables
+
+	runTables runTables
 }
 
 // +kubebuilder:rbac:groups=hookflow.dev,resources=webhookservers,verbs=get;list;watch;update;patch
@@ -83,6 +90,9 @@ func (r *WebhookServerReconciler) reconcile(ctx context.Context, ws *v1alpha1.We
 	}
 	ws.Status.Routes = routes
 
+	if ok, err := r.reconcileRunStore(ctx, ws); !ok {
+		return err
+	}
 	if r.URLs.Local != "" {
 		markReady(ws, ReasonLocalServer, "Served by the local development server at "+r.URLs.Local)
 		return nil
@@ -208,6 +218,8 @@ func (r *WebhookServerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&v1alpha1.WebhookServer{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		// Any change of a bound Workflow's readiness changes status.routes.
 		Watches(&v1alpha1.Workflow{}, handler.EnqueueRequestsFromMapFunc(workflowServer)).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.serversUsingSecret),
+			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Named("webhookserver")
 	if r.URLs.Local == "" {
 		b = b.Owns(&appsv1.Deployment{}).

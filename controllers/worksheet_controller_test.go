@@ -3,6 +3,7 @@ package controllers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,4 +107,40 @@ func TestRecordCountCostsNoRequestPerRecord(t *testing.T) {
 		t.Errorf("%d status patches of Worksheets for %d records in %s, want at most %d", got, n, elapsed.Round(time.Millisecond), bound)
 	}
 	t.Logf("%d records counted in %s with %d LISTs of records", n, elapsed.Round(time.Millisecond), testenv.APIRequests(t, adminConfig, "LIST", "worksheetrecords", "")-lists)
+}
+
+// TestStorageSchemaRules: the API server refuses a Postgres store without
+// its connection, a connection without the Postgres store, and a table
+// name PostgreSQL would not take unquoted.
+func TestStorageSchemaRules(t *testing.T) {
+	ns := newNamespace(t)
+	conn := &v1alpha1.PostgresStore{ConnectionSecretRef: v1alpha1.SecretKeyReference{Name: "pg"}}
+	cases := map[string]v1alpha1.StoreSpec{
+		"Postgres without postgres":      {Type: v1alpha1.StorePostgres},
+		"postgres with CustomResource":   {Type: v1alpha1.StoreCustomResource, Postgres: conn},
+		"postgres without a type":        {Postgres: conn},
+		"table with upper case":          {Type: v1alpha1.StorePostgres, Postgres: &v1alpha1.PostgresStore{ConnectionSecretRef: conn.ConnectionSecretRef, Table: "Orders"}},
+		"table of 64 bytes":              {Type: v1alpha1.StorePostgres, Postgres: &v1alpha1.PostgresStore{ConnectionSecretRef: conn.ConnectionSecretRef, Table: strings.Repeat("t", 64)}},
+		"connection without Secret name": {Type: v1alpha1.StorePostgres, Postgres: &v1alpha1.PostgresStore{}},
+		"unknown store type":             {Type: "Redis"},
+	}
+	i := 0
+	for name, storage := range cases {
+		i++
+		sheet := &v1alpha1.Worksheet{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("s%d", i)},
+			Spec:       v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{{Name: "a", Type: v1alpha1.FieldText}}, Storage: storage},
+		}
+		if err := k8s.Create(context.Background(), sheet); err == nil {
+			t.Errorf("%s: accepted by the API server", name)
+		}
+	}
+	ok := &v1alpha1.Worksheet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ok"},
+		Spec: v1alpha1.WorksheetSpec{Fields: []v1alpha1.WorksheetField{{Name: "a", Type: v1alpha1.FieldText}},
+			Storage: v1alpha1.StoreSpec{Type: v1alpha1.StorePostgres, Postgres: conn}},
+	}
+	if err := k8s.Create(context.Background(), ok); err != nil {
+		t.Errorf("a valid Postgres store was refused: %v", err)
+	}
 }

@@ -30,6 +30,8 @@ type PostgresTables interface {
 	// that only a change of the fields or of the table can mend satisfies
 	// IsSchemaConflict.
 	Migrate(ctx context.Context, connection, table string, fields []v1alpha1.WorksheetField) error
+	// MigrateRuns creates the runs table of a WebhookServer.
+	MigrateRuns(ctx context.Context, connection, table string) error
 	// Count returns the number of rows.
 	Count(ctx context.Context, connection, table string) (int64, error)
 	// IsSchemaConflict tells whether err is a conflict between the table

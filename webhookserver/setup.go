@@ -1,6 +1,7 @@
 package webhookserver
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -10,12 +11,30 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/serverresources"
+	"github.com/hookflow/hookflow/internal/store"
 	"github.com/hookflow/hookflow/internal/store/crstore"
+	"github.com/hookflow/hookflow/internal/store/pgruns"
+	"github.com/hookflow/hookflow/internal/store/pgstore"
 )
+
+// closeAfter runs a Runnable and, once it has returned, close.
+type closeAfter struct {
+	manager.Runnable
+	close func()
+}
+
+func (c *closeAfter) Start(ctx context.Context) error {
+	defer c.close()
+	return c.Runnable.Start(ctx)
+}
+
+// NeedLeaderElection is false: every replica runs it.
+func (c *closeAfter) NeedLeaderElection() bool { return false }
 
 // Config of a server added to a manager.
 type Config struct {
@@ -35,6 +54,20 @@ type Config struct {
 	RecoveryInterval time.Duration
 	// LeaseMargin: see Options.
 	LeaseMargin time.Duration
+	// RunStore, when set, keeps the runs in a PostgreSQL table instead of
+	// WorkflowRuns.
+	RunStore *PostgresRuns
+	// Postgres tunes the group commit of the records of Worksheets kept in
+	// PostgreSQL.
+	Postgres pgstore.Options
+}
+
+// PostgresRuns locates a WebhookServer's runs table.
+type PostgresRuns struct {
+	// Connection is the connection string (a secret).
+	Connection string
+	// Table is the table's name.
+	Table string
 }
 
 // CacheOptions are the cache settings of a server process that serves the
@@ -58,13 +91,42 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 	log := mgr.GetLogger().WithName("webhookserver")
 	routes := NewRoutes()
 	stopped := make(chan struct{})
-	runs := runhistory.NewRecorder(runhistory.ClientWriter{Client: mgr.GetClient()},
+	pools := pgstore.NewPools(pgstore.PoolOptions{})
+	if cfg.Postgres.Log.GetSink() == nil {
+		cfg.Postgres.Log = log.WithName("postgres")
+	}
+	pgRecords := pgstore.NewRecords(pools, cfg.Postgres)
+	var (
+		idempotency store.RunStore    = &crstore.IdempotentRuns{Client: mgr.GetClient()}
+		history     runhistory.Writer = runhistory.ClientWriter{Client: mgr.GetClient()}
+	)
+	if rs := cfg.RunStore; rs != nil {
+		pool, err := pools.Get(rs.Connection)
+		if err != nil {
+			return nil, fmt.Errorf("run store: %w", err)
+		}
+		runs, err := pgruns.New(pool, rs.Table)
+		if err != nil {
+			return nil, fmt.Errorf("run store: %w", err)
+		}
+		runs.HistoryLimits = func(namespace, workflow string) runhistory.Limits {
+			if e := routes.Load().Workflow(namespace, workflow); e != nil {
+				return e.History
+			}
+			return runhistory.LimitsOf(nil)
+		}
+		idempotency, history = runs, runs
+		if err := mgr.Add(&pgruns.Pruner{Runs: runs, Log: log.WithName("run-pruner")}); err != nil {
+			return nil, fmt.Errorf("add run pruner: %w", err)
+		}
+	}
+	runs := runhistory.NewRecorder(history,
 		runhistory.Options{FlushInterval: cfg.RunFlushInterval, Drained: stopped, Log: log.WithName("runs")})
 	srv := New(Options{
 		BindAddress: cfg.BindAddress,
 		Routes:      routes,
-		Records:     &crstore.Records{Client: mgr.GetClient()},
-		Idempotency: &crstore.IdempotentRuns{Client: mgr.GetClient()},
+		Records:     store.ByKind{CustomResource: &crstore.Records{Client: mgr.GetClient()}, Postgres: pgRecords},
+		Idempotency: idempotency,
 		Log:         log,
 		DrainDelay:  cfg.DrainDelay,
 		ReadTimeout: cfg.ReadTimeout,
@@ -86,7 +148,9 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 	if err := mgr.Add(srv); err != nil {
 		return nil, fmt.Errorf("add webhook server: %w", err)
 	}
-	if err := mgr.Add(runs); err != nil {
+	// The run history flushes last, once the server has stopped; the
+	// PostgreSQL pools close after it.
+	if err := mgr.Add(&closeAfter{Runnable: runs, close: func() { pgRecords.Close(); pools.Close() }}); err != nil {
 		return nil, fmt.Errorf("add run history: %w", err)
 	}
 	recovery := &Recovery{Server: srv, Namespace: cfg.Scope.Namespace, Interval: cfg.RecoveryInterval, Log: log.WithName("recovery")}

@@ -21,6 +21,8 @@ func runServer(args []string) error {
 		bindAddr   string
 		drainDelay time.Duration
 		readTime   time.Duration
+		runKey     string
+		runTable   string
 	)
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	common.bind(fs)
@@ -29,6 +31,8 @@ func runServer(args []string) error {
 	fs.StringVar(&bindAddr, "bind-address", ":8080", "Address of /hooks/{id}, /healthz and /readyz.")
 	fs.DurationVar(&drainDelay, "drain-delay", 5*time.Second, "On SIGTERM, keep serving this long with /readyz failing before closing the listener.")
 	fs.DurationVar(&readTime, "read-timeout", v1alpha1.DefaultReadTimeout, "Bound on reading the headers and body of one request (the WebhookServer's limits.readTimeout).")
+	fs.StringVar(&runKey, "run-store-key", "", "Keep the runs in PostgreSQL: the key of the credentials Secret holding the connection string.")
+	fs.StringVar(&runTable, "run-table", v1alpha1.DefaultRunsTable, "Table of the runs kept in PostgreSQL.")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,13 +54,22 @@ func runServer(args []string) error {
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}
-	if _, err := webhookserver.AddToManager(mgr, webhookserver.Config{
+	ctx := ctrl.SetupSignalHandler()
+	serverCfg := webhookserver.Config{
 		BindAddress: bindAddr,
 		Scope:       webhookserver.Scope{Namespace: namespace, Server: serverName},
 		DrainDelay:  drainDelay,
 		ReadTimeout: readTime,
-	}); err != nil {
+	}
+	if runKey != "" {
+		conn, err := webhookserver.WaitForCredential(ctx, mgr.GetAPIReader(), namespace, serverName, runKey, mgr.GetLogger())
+		if err != nil {
+			return err
+		}
+		serverCfg.RunStore = &webhookserver.PostgresRuns{Connection: conn, Table: runTable}
+	}
+	if _, err := webhookserver.AddToManager(mgr, serverCfg); err != nil {
 		return err
 	}
-	return mgr.Start(ctrl.SetupSignalHandler())
+	return mgr.Start(ctx)
 }

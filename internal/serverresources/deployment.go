@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/route"
 )
 
 const (
@@ -79,7 +80,7 @@ func Image(ws *v1alpha1.WebhookServer, opts Options) string {
 // Args returns the command line of the server container (the image's
 // entrypoint is the hookflow binary).
 func Args(ws *v1alpha1.WebhookServer) []string {
-	return []string{
+	args := []string{
 		"server",
 		"--namespace=" + ws.Namespace,
 		"--webhook-server=" + ws.Name,
@@ -87,6 +88,12 @@ func Args(ws *v1alpha1.WebhookServer) []string {
 		"--drain-delay=" + DrainDelay.String(),
 		"--read-timeout=" + ReadTimeout(ws).String(),
 	}
+	if key, ok := route.ConnectionKey(ws.Spec.RunStore); ok {
+		// The connection string is read from the credentials Secret, under
+		// this key, never passed on the command line.
+		args = append(args, "--run-store-key="+key.CredentialsKey(), "--run-table="+ws.RunsTable())
+	}
+	return args
 }
 
 // ReadTimeout returns the bound on reading one request of ws:

@@ -3,6 +3,7 @@ package serverresources
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,3 +180,24 @@ func hardened(sc *corev1.SecurityContext) bool {
 func isTrue(b *bool) bool { return b != nil && *b }
 
 func isInt(p *int64, want int64) bool { return p != nil && *p == want }
+
+// TestArgsOfAPostgresRunStore: the server is told which credentials key
+// holds its run store's connection string, and which table; never the
+// connection string itself.
+func TestArgsOfAPostgresRunStore(t *testing.T) {
+	ws := &v1alpha1.WebhookServer{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "edge"}}
+	for _, a := range Args(ws) {
+		if strings.HasPrefix(a, "--run-") {
+			t.Errorf("CustomResource run store: unexpected %s", a)
+		}
+	}
+	ws.Spec.RunStore = v1alpha1.StoreSpec{Type: v1alpha1.StorePostgres, Postgres: &v1alpha1.PostgresStore{
+		ConnectionSecretRef: v1alpha1.SecretKeyReference{Name: "pg", Key: "url"}, Table: "edge_runs",
+	}}
+	args := strings.Join(Args(ws), " ")
+	for _, want := range []string{"--run-store-key=pg_url", "--run-table=edge_runs"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("args %q lack %s", args, want)
+		}
+	}
+}

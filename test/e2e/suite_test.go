@@ -19,6 +19,7 @@ import (
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/controllers"
+	"github.com/hookflow/hookflow/internal/pglocal"
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/internal/testenv"
 	"github.com/hookflow/hookflow/webhookserver"
@@ -31,12 +32,16 @@ var (
 	k8s         client.Client
 	baseURL     string
 	server      *webhookserver.Server
+	// postgres is a throw-away PostgreSQL for Worksheets kept there.
+	postgres *pglocal.Cluster
 )
 
 // Run history and pruning at a test's pace (runs_test.go).
 const (
 	runFlushInterval = 500 * time.Millisecond
 	runPruneInterval = 500 * time.Millisecond
+	// Worksheets kept in PostgreSQL are counted at a test's pace too.
+	tableCountInterval = time.Second
 )
 
 func TestMain(m *testing.M) {
@@ -58,6 +63,11 @@ func run(m *testing.M) int {
 	}
 	defer env.Stop()
 	adminConfig = env.Config
+	if postgres, err = pglocal.Start(context.Background(), pglocal.Options{}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer postgres.Stop()
 
 	addr, err := testenv.FreeAddr()
 	if err != nil {
@@ -72,7 +82,9 @@ func run(m *testing.M) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := controllers.SetupAll(ctx, mgr, controllers.Options{URLs: controllers.ServerURLs{Local: baseURL}, RunPruneInterval: runPruneInterval}); err != nil {
+	if err := controllers.SetupAll(ctx, mgr, controllers.Options{
+		URLs: controllers.ServerURLs{Local: baseURL}, RunPruneInterval: runPruneInterval, TableCountInterval: tableCountInterval,
+	}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -117,12 +129,20 @@ func waitServed(t *testing.T, wf *v1alpha1.Workflow) *v1alpha1.Workflow {
 // plane, as a second replica would be.
 func anotherServer(t *testing.T) (*webhookserver.Server, string) {
 	t.Helper()
+	return anotherServerWith(t, webhookserver.Config{})
+}
+
+// anotherServerWith starts a second webhook server with cfg (its bind
+// address chosen here).
+func anotherServerWith(t *testing.T, cfg webhookserver.Config) (*webhookserver.Server, string) {
+	t.Helper()
 	mgr, err := ctrl.NewManager(adminConfig, scheme.LocalManagerOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := testenv.FreeAddress(t)
-	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: addr})
+	cfg.BindAddress = addr
+	srv, err := webhookserver.AddToManager(mgr, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
