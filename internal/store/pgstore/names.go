@@ -3,35 +3,20 @@ package pgstore
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
 )
 
 // maxIdentifier is PostgreSQL's limit on the length of a name, in bytes.
 const maxIdentifier = 63
 
-// TableName is the default table of a Worksheet: "ws_" + namespace + "__"
-// + name, lower-case, with "-" and "." written "_". A name longer than 63
-// bytes is cut and ends with "_" and 8 hex digits of the SHA-256 of
-// namespace/name, so that two Worksheets never share a table.
-func TableName(namespace, worksheet string) string {
-	name := "ws_" + identifierPart(namespace) + "__" + identifierPart(worksheet)
-	return fitIdentifier(name, namespace+"/"+worksheet, "")
-}
-
 // IndexName is the name of the index of a column: "<table>_<column>_key"
-// for a unique one, "<table>_<column>_idx" for a plain one, cut like
-// TableName when too long.
+// for a unique one, "<table>_<column>_idx" for a plain one; when too long,
+// cut and ended with "_", 8 hex digits of a hash and the suffix.
 func IndexName(table, column string, unique bool) string {
 	suffix := "_idx"
 	if unique {
 		suffix = "_key"
 	}
 	return fitIdentifier(table+"_"+column+suffix, table+"/"+column+suffix, suffix)
-}
-
-// identifierPart turns a Kubernetes name into a part of an identifier.
-func identifierPart(s string) string {
-	return strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(s))
 }
 
 // fitIdentifier returns name when it fits in 63 bytes; else name cut, "_",
