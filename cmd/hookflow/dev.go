@@ -19,6 +19,9 @@ func runDev(args []string) error {
 	fs.StringVar(&opts.AssetsDir, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory with etcd, kube-apiserver and kubectl (hack/control-plane.sh prints it).")
 	fs.StringVar(&opts.CRDDir, "crds", "config/crd/bases", "Directory of the CRD manifests.")
 	fs.StringVar(&opts.SamplesDir, "samples", "config/samples", "Directory of the manifests to apply.")
+	fs.BoolVar(&opts.Postgres, "postgres", false, "Also run a local PostgreSQL (thrown away on exit), put its connection string in the Secret "+devenv.PostgresSecret+
+		" of the samples' namespaces and in <state>/"+devenv.PostgresDSNFile+", and apply the PostgreSQL samples.")
+	fs.StringVar(&opts.PostgresSamplesDir, "postgres-samples", "", "Directory of the manifests to apply with --postgres (default <samples>/postgres).")
 	fs.StringVar(&opts.StateDir, "state", ".dev", "Directory where the kubeconfig is written and the webhook id salt is kept across runs.")
 	fs.StringVar(&opts.BindAddress, "bind-address", "127.0.0.1:8080", "Address of the webhook server.")
 	fs.StringVar(&opts.KubectlPath, "kubectl", "bin/kubectl", "kubectl shown in the printed commands.")

@@ -28,16 +28,30 @@ import (
 // unguessable.
 const SaltFile = "webhook-id-salt"
 
+// sampleTimeout bounds the wait for each sample Workflow, and Worksheet
+// kept in PostgreSQL, to be Ready.
+const sampleTimeout = 30 * time.Second
+
 // Options of a development environment.
 type Options struct {
 	// AssetsDir holds etcd, kube-apiserver and kubectl.
 	AssetsDir string
 	// CRDDir holds the CRD manifests.
 	CRDDir string
-	// SamplesDir holds the manifests applied once everything runs.
+	// SamplesDir holds the manifests applied once everything runs (its
+	// subdirectories are not read).
 	SamplesDir string
-	// StateDir receives the kubeconfig, and keeps the webhook id salt
-	// (SaltFile) across runs.
+	// Postgres starts a local PostgreSQL for the run, creates the Secret
+	// PostgresSecret holding its connection string in each namespace of
+	// the samples, and applies the manifests of PostgresSamplesDir after
+	// those of SamplesDir.
+	Postgres bool
+	// PostgresSamplesDir holds the manifests applied with Postgres;
+	// SamplesDir/postgres when empty.
+	PostgresSamplesDir string
+	// StateDir receives the kubeconfig (and, with Postgres, the cluster
+	// and PostgresDSNFile, all removed on exit), and keeps the webhook id
+	// salt (SaltFile) across runs.
 	StateDir string
 	// BindAddress of the webhook server.
 	BindAddress string
@@ -57,9 +71,24 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		return err
 	}
 	baseURL := "http://" + opts.BindAddress
+	samples, err := readAllSamples(opts)
+	if err != nil {
+		return err
+	}
 	salt, err := idsalt.LoadOrCreateFile(filepath.Join(opts.StateDir, SaltFile))
 	if err != nil {
 		return err
+	}
+	var pg *localPostgres
+	if opts.Postgres {
+		if pg, err = startPostgres(ctx, opts.StateDir, opts.Log); err != nil {
+			return err
+		}
+		// Stopped last, after the manager and the control plane.
+		defer func() {
+			opts.Log.Info("Stopping PostgreSQL")
+			retErr = errors.Join(retErr, pg.stop())
+		}()
 	}
 
 	opts.Log.Info("Starting the local control plane", "assets", opts.AssetsDir)
@@ -88,12 +117,19 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 
 	mgrOpts := scheme.LocalManagerOptions()
 	mgrOpts.Logger = opts.Log
+	// Controller names must be unique among the managers of a process,
+	// for their metrics; Run may be called again once it returned (as its
+	// tests do), and its metrics are not served.
+	skipNameValidation := true
+	mgrOpts.Controller.SkipNameValidation = &skipNameValidation
 	mgr, err := ctrl.NewManager(cfg, mgrOpts)
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}
 	mgrCtx, stopMgr := context.WithCancel(ctx)
 	defer stopMgr()
+	// The controllers and the server open their PostgreSQL pools on first
+	// use: Worksheets kept in PostgreSQL work with or without the local one.
 	if err := controllers.SetupAll(mgrCtx, mgr, controllers.Options{IDSalt: salt, URLs: controllers.ServerURLs{Local: baseURL}}); err != nil {
 		return err
 	}
@@ -114,21 +150,33 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		return errors.New("cache did not sync")
 	}
 
-	samples, err := applySamples(ctx, mgr.GetClient(), opts.SamplesDir)
+	if pg != nil {
+		if err := applyConnectionSecrets(ctx, mgr.GetClient(), pg.dsn(), namespacesOf(samples)); err != nil {
+			return err
+		}
+	}
+	workflows, err := applySamples(ctx, mgr.GetClient(), samples)
 	if err != nil {
 		return err
 	}
-	states, err := waitServed(ctx, mgr.GetAPIReader(), srv, samples, 30*time.Second)
+	states, err := waitServed(ctx, mgr.GetAPIReader(), srv, workflows, sampleTimeout)
 	if err != nil {
 		return err
 	}
-	printSummary(opts.Out, summary{
+	if err := waitSheets(ctx, mgr.GetAPIReader(), states, sampleTimeout); err != nil {
+		return err
+	}
+	sum := summary{
 		kubeconfig: relative(kubeconfig),
 		kubectl:    opts.KubectlPath,
 		plugin:     opts.PluginPath,
 		baseURL:    baseURL,
 		samples:    states,
-	})
+	}
+	if pg != nil {
+		sum.postgresURL = pg.url()
+	}
+	printSummary(opts.Out, sum)
 
 	select {
 	case <-ctx.Done():
@@ -138,6 +186,27 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		mgrDone <- err // for the deferred stop
 		return fmt.Errorf("manager stopped: %w", err)
 	}
+}
+
+// readAllSamples reads the samples, and with Postgres those of the
+// Postgres samples directory after them.
+func readAllSamples(opts Options) ([]sample, error) {
+	samples, err := readSamples(opts.SamplesDir)
+	if err != nil || !opts.Postgres {
+		return samples, err
+	}
+	dir := opts.PostgresSamplesDir
+	if dir == "" {
+		dir = filepath.Join(opts.SamplesDir, "postgres")
+	}
+	pgSamples, err := readSamples(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(pgSamples) == 0 {
+		return nil, fmt.Errorf("no PostgreSQL samples in %s", dir)
+	}
+	return append(samples, pgSamples...), nil
 }
 
 // checkFree fails early, and clearly, when the server's address is taken.

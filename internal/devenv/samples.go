@@ -3,14 +3,12 @@ package devenv
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -24,18 +22,28 @@ import (
 	"github.com/hookflow/hookflow/webhookserver"
 )
 
-const sampleNamespace = "default"
+const (
+	sampleNamespace = "default"
+	// fieldOwner owns what the dev environment applies.
+	fieldOwner = "hookflow-dev"
+)
 
-// applySamples server-side applies every object of the YAML files in dir
-// (namespace "default" when a manifest names none) and returns the keys of
-// the Workflows among them.
-func applySamples(ctx context.Context, c client.Client, dir string) ([]client.ObjectKey, error) {
+// sample is an object of a sample manifest.
+type sample struct {
+	obj  *unstructured.Unstructured
+	file string
+}
+
+// readSamples reads every object of the YAML files in dir, not in its
+// subdirectories, in the order of the file names; an object that names no
+// namespace gets "default".
+func readSamples(dir string) ([]sample, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(files)
-	var workflows []client.ObjectKey
+	var samples []sample
 	for _, file := range files {
 		if filepath.Base(file) == "kustomization.yaml" {
 			continue
@@ -48,12 +56,37 @@ func applySamples(ctx context.Context, c client.Client, dir string) ([]client.Ob
 			if u.GetNamespace() == "" {
 				u.SetNamespace(sampleNamespace)
 			}
-			if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner("hookflow-dev"), client.ForceOwnership); err != nil {
-				return nil, fmt.Errorf("apply %s %s from %s: %w", u.GetKind(), u.GetName(), file, err)
-			}
-			if u.GroupVersionKind() == v1alpha1.GroupVersion.WithKind("Workflow") {
-				workflows = append(workflows, client.ObjectKeyFromObject(u))
-			}
+			samples = append(samples, sample{obj: u, file: file})
+		}
+	}
+	return samples, nil
+}
+
+// namespacesOf returns the namespaces of the samples, sorted.
+func namespacesOf(samples []sample) []string {
+	seen := map[string]bool{}
+	var namespaces []string
+	for _, s := range samples {
+		if ns := s.obj.GetNamespace(); !seen[ns] {
+			seen[ns] = true
+			namespaces = append(namespaces, ns)
+		}
+	}
+	sort.Strings(namespaces)
+	return namespaces
+}
+
+// applySamples server-side applies the samples in order and returns the
+// keys of the Workflows among them.
+func applySamples(ctx context.Context, c client.Client, samples []sample) ([]client.ObjectKey, error) {
+	var workflows []client.ObjectKey
+	for _, s := range samples {
+		u := s.obj
+		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(fieldOwner), client.ForceOwnership); err != nil {
+			return nil, fmt.Errorf("apply %s %s from %s: %w", u.GetKind(), u.GetName(), s.file, err)
+		}
+		if u.GroupVersionKind() == v1alpha1.GroupVersion.WithKind("Workflow") {
+			workflows = append(workflows, client.ObjectKeyFromObject(u))
 		}
 	}
 	return workflows, nil
@@ -85,6 +118,8 @@ type sampleState struct {
 	workflow *v1alpha1.Workflow
 	// problem says why the Workflow is not served; empty when it is.
 	problem string
+	// sheets are the Worksheets its steps write, once it is served.
+	sheets []sheetState
 }
 
 // waitServed waits until each Workflow is Ready at its generation and in
@@ -122,94 +157,4 @@ func waitServed(ctx context.Context, c client.Reader, srv *webhookserver.Server,
 		out = append(out, sampleState{workflow: wf, problem: problem})
 	}
 	return out, nil
-}
-
-type summary struct {
-	kubeconfig string
-	kubectl    string
-	plugin     string
-	baseURL    string
-	samples    []sampleState
-}
-
-// printSummary prints, for each sample Workflow, its URL, a curl line that
-// sends its sample, and the kubectl line that lists the records.
-func printSummary(w io.Writer, s summary) {
-	kubectl := s.kubectl + " --kubeconfig " + s.kubeconfig
-	fmt.Fprintf(w, "\nhookflow dev is running; Ctrl-C stops it.\n\n")
-	fmt.Fprintf(w, "  webhook server  %s\n", s.baseURL)
-	fmt.Fprintf(w, "  kubeconfig      %s\n", s.kubeconfig)
-	fmt.Fprintf(w, "  kubectl         %s\n", kubectl)
-	for _, sample := range s.samples {
-		wf := sample.workflow
-		fmt.Fprintf(w, "\nWorkflow %s/%s\n", wf.Namespace, wf.Name)
-		if sample.problem != "" {
-			fmt.Fprintf(w, "  NOT SERVED: %s\n", sample.problem)
-			fmt.Fprintf(w, "  status:  %s get workflow %s -n %s -o yaml\n", kubectl, wf.Name, wf.Namespace)
-			continue
-		}
-		fmt.Fprintf(w, "  URL:     %s\n", wf.Status.WebhookURL)
-		if signed(wf) {
-			// A signed webhook refuses a plain curl: the plugin signs with
-			// the Workflow's Secret, read with the user's own kubeconfig.
-			fmt.Fprintf(w, "  send:    %s --kubeconfig %s send %s -n %s%s\n", s.plugin, s.kubeconfig, wf.Name, wf.Namespace, sendData(wf))
-		} else {
-			fmt.Fprintf(w, "  call:    %s\n", curlLine(wf))
-		}
-		fmt.Fprintf(w, "  records: %s get worksheetrecords -n %s\n", kubectl, wf.Namespace)
-	}
-	fmt.Fprintln(w)
-}
-
-// curlLine is a ready curl command that sends the Workflow's sample.
-func curlLine(wf *v1alpha1.Workflow) string {
-	hook := wf.Spec.Trigger.Webhook
-	post := len(hook.Methods) == 0
-	for _, m := range hook.Methods {
-		post = post || m == "POST"
-	}
-	url := wf.Status.WebhookURL
-	switch {
-	case hook.Sample.Source == v1alpha1.SampleKeyValue:
-		pairs := make([]string, 0, len(hook.Sample.KeyValues))
-		for _, kv := range hook.Sample.KeyValues {
-			pairs = append(pairs, "--data-urlencode "+shellQuote(kv.Name+"="+kv.Value))
-		}
-		if !post {
-			return "curl -sS -G " + strings.Join(pairs, " ") + " " + shellQuote(url)
-		}
-		return "curl -sS " + strings.Join(pairs, " ") + " " + shellQuote(url)
-	case post:
-		return "curl -sS -H 'Content-Type: application/json' -d " + shellQuote(compactJSON(hook.Sample.JSON)) + " " + shellQuote(url)
-	default:
-		return "curl -sS " + shellQuote(url)
-	}
-}
-
-// signed tells whether the Workflow's security needs a signature.
-func signed(wf *v1alpha1.Workflow) bool {
-	sec := wf.Spec.Trigger.Webhook.Security
-	return sec != nil && ((sec.AppAuth != nil && sec.AppAuth.Enabled) || sec.Signature != nil)
-}
-
-// sendData is the --data flag of the send line: the JSON sample, if any.
-func sendData(wf *v1alpha1.Workflow) string {
-	sample := wf.Spec.Trigger.Webhook.Sample
-	if sample.Source != v1alpha1.SampleJSON || sample.JSON == "" {
-		return ""
-	}
-	return " --data " + shellQuote(compactJSON(sample.JSON))
-}
-
-func compactJSON(s string) string {
-	var b bytes.Buffer
-	if err := json.Compact(&b, []byte(s)); err != nil {
-		return s
-	}
-	return b.String()
-}
-
-// shellQuote quotes s for a POSIX shell.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
