@@ -1,19 +1,15 @@
 package pgruns
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/store"
+	"github.com/hookflow/hookflow/internal/store/pgerr"
 )
 
 // runsResource names runs in the errors that the server reads as the API
@@ -40,34 +36,8 @@ func notFound(op, name string) error {
 // out of connections, or not answering in time. The errors of pgx never
 // hold the password of the connection string.
 func classify(op string, err error) error {
-	if unavailable(err) {
+	if pgerr.Unavailable(err) {
 		return fmt.Errorf("%s: %w: %w", op, store.ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
-}
-
-// unavailable tells whether err says the server could not be reached or
-// did not answer in time.
-func unavailable(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch {
-		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
-			strings.HasPrefix(pgErr.Code, "57P0"), // shutting down, cannot connect now
-			pgErr.Code == "53300",                 // too many connections
-			pgErr.Code == "57014":                 // statement timeout
-			return true
-		}
-		return false
-	}
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	return errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, context.Canceled) ||
-		errors.As(err, &connectErr) ||
-		errors.As(err, &netErr) ||
-		errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF) ||
-		pgconn.Timeout(err) ||
-		pgconn.SafeToRetry(err)
 }

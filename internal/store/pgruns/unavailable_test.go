@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
@@ -77,29 +76,5 @@ func TestUnreachableDatabaseIsUnavailableWithoutThePassword(t *testing.T) {
 		if strings.Contains(err.Error(), password) {
 			t.Errorf("%s: the error holds the password", name)
 		}
-	}
-}
-
-func TestUnavailableClassifiesServerErrors(t *testing.T) {
-	for code, want := range map[string]bool{
-		"08006": true,  // connection failure
-		"57P01": true,  // admin shutdown
-		"57P03": true,  // cannot connect now
-		"53300": true,  // too many connections
-		"57014": true,  // statement timeout
-		"23505": false, // unique violation
-		"42P01": false, // undefined table
-		"22P02": false, // invalid text representation
-	} {
-		err := fmt.Errorf("query: %w", &pgconn.PgError{Code: code})
-		if got := unavailable(err); got != want {
-			t.Errorf("unavailable(%s) = %v, want %v", code, got, want)
-		}
-	}
-	if !unavailable(context.DeadlineExceeded) {
-		t.Error("a deadline passed is not unavailable")
-	}
-	if unavailable(errors.New("decode run: bad json")) {
-		t.Error("an error of our own is unavailable")
 	}
 }

@@ -1,18 +1,14 @@
 package pgstore
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strings"
-	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/puddle/v2"
 
 	"github.com/hookflow/hookflow/internal/store"
+	"github.com/hookflow/hookflow/internal/store/pgerr"
 )
 
 // SQLSTATE codes the store tells apart.
@@ -21,16 +17,6 @@ const (
 	codeUndefinedTable  = "42P01"
 	codeUndefinedColumn = "42703"
 )
-
-// unavailableCodes are the SQLSTATE codes of a server that cannot serve
-// now but may later: shut down or starting (57P01-57P03), out of
-// connections (53300) or other resources (class 53), read-only or in
-// recovery (25006), a cancelled statement (57014), and a transaction that
-// lost a serialization or deadlock race (40001, 40P01).
-var unavailableCodes = map[string]bool{
-	"57P01": true, "57P02": true, "57P03": true, "57014": true,
-	"25006": true, "40001": true, "40P01": true,
-}
 
 // errClosed is the answer of a store that was closed.
 var errClosed = errors.New("the Postgres record store is closed")
@@ -58,13 +44,10 @@ func classify(op, table string, err error) error {
 }
 
 // unavailable tells whether err comes from the server being out of reach
-// or unable to serve, rather than from what was asked of it.
+// or unable to serve, or from a closed store, rather than from what was
+// asked of it.
 func unavailable(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return unavailableCodes[pgErr.Code] || strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "53")
-	}
-	return connectionLost(err)
+	return pgerr.Unavailable(err) || errors.Is(err, errClosed)
 }
 
 // serverDown tells whether err comes from the server being out of reach,
@@ -86,19 +69,5 @@ func serverDown(err error) bool {
 // connectionLost tells whether err is a failure to reach the server or to
 // keep talking to it: the pool's connections may all be stale.
 func connectionLost(err error) bool {
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	return errors.As(err, &connectErr) ||
-		errors.As(err, &netErr) ||
-		errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, context.Canceled) ||
-		errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, puddle.ErrClosedPool) ||
-		errors.Is(err, errClosed) ||
-		pgconn.Timeout(err) ||
-		pgconn.SafeToRetry(err)
+	return pgerr.ConnectionLost(err) || errors.Is(err, errClosed)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/store/pgerr"
 )
 
 // Migrate makes table fit fields (see planMigration) in one transaction
@@ -19,7 +20,20 @@ import (
 // migrating at once take turns, the second finding the work done. A column
 // of another type, or a unique index that existing duplicates prevent, is
 // a *SchemaError and changes nothing.
+//
+// A connection the server dropped (it restarted since the pool opened it)
+// fails the first attempt: then the pool's idle connections are all stale,
+// so they are dropped and the migration is tried once more.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, table string, fields []v1alpha1.WorksheetField) error {
+	err := migrateOnce(ctx, pool, table, fields)
+	if err != nil && ctx.Err() == nil && pgerr.ConnectionLost(err) {
+		pool.Reset()
+		err = migrateOnce(ctx, pool, table, fields)
+	}
+	return err
+}
+
+func migrateOnce(ctx context.Context, pool *pgxpool.Pool, table string, fields []v1alpha1.WorksheetField) error {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return classify("migrate", table, err)
