@@ -18,6 +18,18 @@ import (
 	"github.com/hookflow/hookflow/internal/signing"
 )
 
+// notFound answers a request for an id the route table does not hold: 404,
+// unless the first route table is not built yet (a replica that just
+// started): then the Workflow may well exist, and a sender told 404 might
+// drop its event, so the answer is 503 + Retry-After.
+func (s *Server) notFound(c *gin.Context) {
+	if !s.ready.Load() {
+		abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
+		return
+	}
+	abort(c, http.StatusNotFound, errorBody{Msg: msgNotFound})
+}
+
 // hook serves GET|POST /hooks/{id}. It is the list of checks of DESIGN §4,
 // in its order: route, method, client IP, size, signature, rate limit,
 // parse, parameters; then a run slot, the Idempotency-Key, the steps, the
@@ -27,7 +39,7 @@ func (s *Server) hook(c *gin.Context) {
 	received := s.opts.Now()
 	entry := s.opts.Routes.Load().Lookup(c.Param("id"))
 	if entry == nil {
-		abort(c, http.StatusNotFound, errorBody{Msg: msgNotFound})
+		s.notFound(c)
 		return
 	}
 	rt := entry.Route

@@ -26,7 +26,17 @@ type testServer struct {
 	records *fakeRecords
 }
 
+// newTestServer is a server whose route table is built (ready).
 func newTestServer(t *testing.T, limits Limits) *testServer {
+	t.Helper()
+	ts := newUnreadyTestServer(t, limits)
+	ts.srv.SetReady()
+	return ts
+}
+
+// newUnreadyTestServer is a server that has not built its first route
+// table yet.
+func newUnreadyTestServer(t *testing.T, limits Limits) *testServer {
 	t.Helper()
 	records := &fakeRecords{}
 	routes := NewRoutes()
@@ -201,8 +211,11 @@ func TestRunFailures(t *testing.T) {
 	}
 }
 
+// TestHealthAndReadiness: until the first route table is built, /readyz
+// fails and an unknown id is a 503 with Retry-After (the Workflow may exist:
+// a replica that just started must not tell a sender 404); then 404.
 func TestHealthAndReadiness(t *testing.T) {
-	ts := newTestServer(t, defaultLimits)
+	ts := newUnreadyTestServer(t, defaultLimits)
 	get := func(path string) int {
 		resp, err := http.Get(ts.URL + path)
 		if err != nil {
@@ -217,9 +230,16 @@ func TestHealthAndReadiness(t *testing.T) {
 	if code := get("/readyz"); code != 503 {
 		t.Errorf("/readyz before the first table = %d, want 503", code)
 	}
+	a := ts.do(t, "POST", "/hooks/not-built-yet", jsonType, `{}`)
+	if a.Code != 503 || a.Raw != `{"msg":"Service unavailable"}` || a.Header.Get("Retry-After") == "" {
+		t.Errorf("unknown id before the first table = %d %s (Retry-After %q), want 503 Service unavailable with Retry-After", a.Code, a.Raw, a.Header.Get("Retry-After"))
+	}
 	ts.srv.SetReady()
 	if code := get("/readyz"); code != 200 {
 		t.Errorf("/readyz = %d, want 200", code)
+	}
+	if a := ts.do(t, "POST", "/hooks/not-built-yet", jsonType, `{}`); a.Code != 404 || a.Raw != `{"msg":"Webhook not found"}` {
+		t.Errorf("unknown id once ready = %d %s, want 404", a.Code, a.Raw)
 	}
 }
 

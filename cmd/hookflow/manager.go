@@ -35,7 +35,7 @@ type managerFlags struct {
 
 func (f *managerFlags) parse(args []string) error {
 	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
-	f.common.bind(fs)
+	f.common.bind(fs, 50, 100)
 	fs.StringVar(&f.metricsAddr, "metrics-bind-address", "0", "Address of the metrics endpoint; 0 turns it off.")
 	fs.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of /healthz and /readyz.")
 	fs.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader, so that only one manager replica reconciles.")

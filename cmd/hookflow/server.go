@@ -25,7 +25,9 @@ func runServer(args []string) error {
 		runTable   string
 	)
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	common.bind(fs)
+	// The server writes one record per request: the client-side limit must
+	// not be what bounds it (client-go's default is 5/s).
+	common.bind(fs, 1000, 2000)
 	fs.StringVar(&namespace, "namespace", os.Getenv("POD_NAMESPACE"), "Namespace whose Workflows are served (default $POD_NAMESPACE).")
 	fs.StringVar(&serverName, "webhook-server", "", "Serve only the Workflows bound to this WebhookServer.")
 	fs.StringVar(&bindAddr, "bind-address", ":8080", "Address of /hooks/{id}, /healthz and /readyz.")

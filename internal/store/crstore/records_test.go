@@ -2,6 +2,7 @@ package crstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -138,4 +139,31 @@ func TestNameDependsOnTheUniqueValueElseOnTheWrite(t *testing.T) {
 	if crstore.Name(c) == crstore.Name(d) {
 		t.Error("two writes without a unique value get the same name")
 	}
+}
+
+// TestClientThrottlingPastTheDeadlineIsUnavailable: a write that the
+// client's own rate limit would delay past the request's deadline is
+// ErrUnavailable (a 503 the sender retries), not an internal error.
+func TestClientThrottlingPastTheDeadlineIsUnavailable(t *testing.T) {
+	ws := sheet(t)
+	cfg := rest.CopyConfig(adminConfig)
+	// A burst of 5 requests (discovery takes some), then one per 100 s.
+	cfg.QPS, cfg.Burst = 0.01, 5
+	slow, err := client.New(cfg, client.Options{Scheme: scheme.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &crstore.Records{Client: slow}
+	for i := range 6 {
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		_, err := s.CreateRecord(ctx, record(ws, fmt.Sprintf("run-%d", i), ""))
+		cancel()
+		if err != nil {
+			if !errors.Is(err, store.ErrUnavailable) {
+				t.Errorf("create throttled past its deadline = %v, want ErrUnavailable", err)
+			}
+			return
+		}
+	}
+	t.Fatal("6 creates passed a client limited to a burst of 5 requests")
 }
