@@ -26,14 +26,23 @@ help: ## Display this help.
 ##@ The two commands
 
 .PHONY: dev
-dev: manifests control-plane ## Local control plane + CRDs + manager + webhook server on 127.0.0.1:8080 + samples.
+# STORE=postgres also runs a local PostgreSQL and applies config/samples/postgres.
+dev: STORE ?= CustomResource
+dev: manifests control-plane $(if $(filter postgres Postgres,$(STORE)),postgres) ## Local control plane + CRDs + manager + webhook server on 127.0.0.1:8080 + samples (STORE=postgres: + PostgreSQL).
 	$(GO) build -o bin/hookflow ./cmd/hookflow
 	$(GO) build -o bin/kubectl-hookflow ./cmd/kubectl-hookflow
-	bin/hookflow dev --assets "$(CONTROL_PLANE)" --crds config/crd/bases --samples config/samples --state .dev
+	bin/hookflow dev --assets "$(CONTROL_PLANE)" --crds config/crd/bases --samples config/samples --state .dev$(if $(filter postgres Postgres,$(STORE)), --postgres)
 
 .PHONY: test
-test: manifests generate fmt vet control-plane ## Unit, envtest and end-to-end tests, fuzz seeds included, under the race detector.
+test: manifests generate fmt vet control-plane postgres ## Unit, envtest, PostgreSQL and end-to-end tests, fuzz seeds included, under the race detector.
 	KUBEBUILDER_ASSETS="$(CONTROL_PLANE)" CGO_ENABLED=1 $(GO) test -race ./... -count=1 -timeout 30m
+
+.PHONY: bench
+bench: manifests control-plane postgres ## DESIGN §9's benchmark (hookflow dev --postgres under vegeta load, under 3 minutes): prints a table, writes bench/results.json.
+	$(GO) build -o bin/hookflow ./cmd/hookflow
+	$(GO) build -o bin/hookflow-bench ./cmd/hookflow-bench
+	bin/hookflow-bench --hookflow bin/hookflow --assets "$(CONTROL_PLANE)" --crds config/crd/bases --samples config/samples \
+		--pgbench "$$(hack/postgres.sh)/pgbench" --out bench/results.json
 
 ##@ Development
 
@@ -58,6 +67,10 @@ vet: ## go vet.
 control-plane: ## Build (once) etcd, kube-apiserver and kubectl; link kubectl to bin/kubectl.
 	@mkdir -p bin
 	@ln -sf "$(CONTROL_PLANE)/kubectl" $(KUBECTL)
+
+.PHONY: postgres
+postgres: ## Install (once, from Debian's packages) PostgreSQL's server binaries and pgbench.
+	@hack/postgres.sh >/dev/null
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME (default 30s).
