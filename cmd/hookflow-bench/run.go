@@ -24,7 +24,6 @@ type benchOptions struct {
 	Pgbench     string
 	Seed        int64
 	SeedWorkers int
-	Budget      time.Duration
 	WorkDir     string
 	// CPUProfile, when set, receives a CPU profile of hookflow dev taken
 	// during the first slice of the ProfiledLine.
@@ -51,8 +50,9 @@ type bench struct {
 	clientGoSheet      *v1alpha1.Worksheet
 	pool               *pgxpool.Pool
 	dsn, pgTable       string
-	crAccepted         int64 // 2xx answers of the CR accept runs
-	pgAccepted         int64 // 2xx answers of the PG accept runs
+	etcd               string // client URL of hookflow dev's etcd
+	crAccepted         int64  // 2xx answers of the CR accept runs
+	pgAccepted         int64  // 2xx answers of the PG accept runs
 	crSeeded, pgSeeded int64
 	loadAtStart        string
 }
@@ -117,6 +117,9 @@ func (b *bench) connect(ctx context.Context, dev *devServer) error {
 	}
 	if err := c.Create(ctx, b.clientGoSheet); err != nil {
 		return fmt.Errorf("create Worksheet %s: %w", clientGoSheet, err)
+	}
+	if b.etcd, err = dev.etcdURL(); err != nil {
+		return err
 	}
 	if !b.opts.Dev.Postgres {
 		return nil

@@ -23,6 +23,10 @@ import (
 	"github.com/hookflow/hookflow/webhookserver"
 )
 
+// EtcdURLFile is the file in the state directory holding the client URL
+// of the local etcd while it runs: the benchmark seeds records through it.
+const EtcdURLFile = "etcd.url"
+
 // SaltFile is the file in the state directory holding the webhook id salt:
 // created on the first run, it keeps the URLs the same from run to run, and
 // unguessable.
@@ -114,6 +118,11 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		return err
 	}
 	defer os.Remove(kubeconfig)
+	etcdFile := filepath.Join(opts.StateDir, EtcdURLFile)
+	if err := os.WriteFile(etcdFile, []byte(env.ControlPlane.Etcd.URL.String()+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", EtcdURLFile, err)
+	}
+	defer os.Remove(etcdFile)
 
 	mgrOpts := scheme.LocalManagerOptions()
 	mgrOpts.Logger = opts.Log

@@ -41,11 +41,10 @@ var _ store.RecordStore = (*Records)(nil)
 // the API server refuses a second one atomically, whatever the number of
 // server replicas.
 func (s *Records) CreateRecord(ctx context.Context, r store.Record) (string, error) {
-	obj, err := newObject(r, metav1.NewTime(s.now()))
+	obj, err := Object(r, metav1.NewTime(s.now()))
 	if err != nil {
 		return "", err
 	}
-	setIndexLabels(obj, r.IndexKeys)
 	err = s.Client.Create(ctx, obj)
 	if apierrors.IsAlreadyExists(err) {
 		obj, err = s.existing(ctx, r, obj.Name)
@@ -74,6 +73,17 @@ func (s *Records) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// Object is the WorksheetRecord that CreateRecord creates for r: values,
+// labels (index labels included), write key, owner and provenance.
+func Object(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, error) {
+	obj, err := newObject(r, now)
+	if err != nil {
+		return nil, err
+	}
+	setIndexLabels(obj, r.IndexKeys)
+	return obj, nil
 }
 
 func newObject(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, error) {
