@@ -33,8 +33,11 @@ if [[ "$(id -u)" != 0 ]]; then
 fi
 log "installing Debian's postgresql (server binaries only; no cluster is started)"
 apt-get update -qq >&2
-# policy-rc.d keeps the package from starting its own cluster.
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+# A policy-rc.d that refuses keeps the package from starting its own
+# cluster; one that is there already is left as it is.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >&2
 find_bindir
