@@ -7,6 +7,7 @@ import (
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
@@ -90,4 +91,43 @@ func (in IdempotentRun) Name() string {
 func RunName(uid types.UID, key string) string {
 	sum := sha256.Sum256([]byte(string(uid) + "\x00" + key))
 	return "idem-" + hex.EncodeToString(sum[:16])
+}
+
+// Begun is the run of in as a store writes it when it begins, at now: in
+// phase in.Phase (Running by default), its lease from now, and for a run
+// with a key, kept until the Idempotency-Key window has passed.
+func (in IdempotentRun) Begun(now time.Time) *v1alpha1.WorkflowRun {
+	lease := metav1.NewTime(now.Add(in.Lease))
+	started := metav1.NewTime(now)
+	received := started
+	if !in.ReceivedAt.IsZero() {
+		received = metav1.NewTime(in.ReceivedAt)
+	}
+	phase := in.Phase
+	if phase == "" {
+		phase = v1alpha1.RunRunning
+	}
+	run := &v1alpha1.WorkflowRun{
+		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "WorkflowRun"},
+		ObjectMeta: v1alpha1.WorkflowRunMeta(in.Namespace, in.Name(), in.Workflow, in.WorkflowUID, phase),
+		Spec: v1alpha1.WorkflowRunSpec{
+			Workflow:       in.Workflow,
+			IdempotencyKey: in.Key,
+			RequestHash:    in.RequestHash,
+			ReceivedAt:     &received,
+			Params:         in.Params,
+			Request:        in.Request,
+		},
+		Status: v1alpha1.WorkflowRunStatus{
+			Phase:      phase,
+			StartedAt:  &started,
+			LeaseUntil: &lease,
+			Response:   in.Response,
+		},
+	}
+	if in.Key != "" {
+		keep := metav1.NewTime(now.Add(IdempotencyWindow))
+		run.Status.KeepUntil = &keep
+	}
+	return run
 }

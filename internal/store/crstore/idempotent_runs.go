@@ -45,42 +45,9 @@ type IdempotentRuns struct {
 // returns (run, true); when the key was used before, it returns (the
 // existing run, false).
 func (s *IdempotentRuns) Begin(ctx context.Context, in store.IdempotentRun) (*v1alpha1.WorkflowRun, bool, error) {
-	now := s.now()
-	keep := metav1.NewTime(now.Add(store.IdempotencyWindow))
-	lease := metav1.NewTime(now.Add(in.Lease))
-	started := metav1.NewTime(now)
-	received := started
-	if !in.ReceivedAt.IsZero() {
-		received = metav1.NewTime(in.ReceivedAt)
-	}
-	phase := in.Phase
-	if phase == "" {
-		phase = v1alpha1.RunRunning
-	}
-	name := in.ID
-	if in.Key != "" {
-		name = store.RunName(in.WorkflowUID, in.Key)
-	}
-	run := &v1alpha1.WorkflowRun{
-		ObjectMeta: v1alpha1.WorkflowRunMeta(in.Namespace, name, in.Workflow, in.WorkflowUID, phase),
-		Spec: v1alpha1.WorkflowRunSpec{
-			Workflow:       in.Workflow,
-			IdempotencyKey: in.Key,
-			RequestHash:    in.RequestHash,
-			ReceivedAt:     &received,
-			Params:         in.Params,
-			Request:        in.Request,
-		},
-		Status: v1alpha1.WorkflowRunStatus{
-			Phase:      phase,
-			StartedAt:  &started,
-			LeaseUntil: &lease,
-			Response:   in.Response,
-		},
-	}
-	if in.Key != "" {
+	run := in.Begun(s.now())
+	if keep := run.Status.KeepUntil; keep != nil {
 		run.Annotations = map[string]string{KeepUntilAnnotation: keep.UTC().Format(time.RFC3339)}
-		run.Status.KeepUntil = &keep
 	}
 	err := s.Client.Create(ctx, run)
 	if err == nil {

@@ -66,7 +66,7 @@ func (s *Runs) Table() string { return s.table }
 // existing run, false).
 func (s *Runs) Begin(ctx context.Context, in store.IdempotentRun) (*v1alpha1.WorkflowRun, bool, error) {
 	now := s.now()
-	run := begun(in, now)
+	run := in.Begun(now)
 	r, err := rowOf(run, now)
 	if err != nil {
 		return nil, false, err
@@ -90,44 +90,6 @@ func (s *Runs) Begin(ctx context.Context, in store.IdempotentRun) (*v1alpha1.Wor
 		return existing, false, nil
 	}
 	return nil, false, conflict("begin run", run.Name)
-}
-
-// begun is the run of in as it begins, as the CustomResource store makes
-// it.
-func begun(in store.IdempotentRun, now time.Time) *v1alpha1.WorkflowRun {
-	lease := metav1.NewTime(now.Add(in.Lease))
-	started := metav1.NewTime(now)
-	received := started
-	if !in.ReceivedAt.IsZero() {
-		received = metav1.NewTime(in.ReceivedAt)
-	}
-	phase := in.Phase
-	if phase == "" {
-		phase = v1alpha1.RunRunning
-	}
-	run := &v1alpha1.WorkflowRun{
-		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "WorkflowRun"},
-		ObjectMeta: v1alpha1.WorkflowRunMeta(in.Namespace, in.Name(), in.Workflow, in.WorkflowUID, phase),
-		Spec: v1alpha1.WorkflowRunSpec{
-			Workflow:       in.Workflow,
-			IdempotencyKey: in.Key,
-			RequestHash:    in.RequestHash,
-			ReceivedAt:     &received,
-			Params:         in.Params,
-			Request:        in.Request,
-		},
-		Status: v1alpha1.WorkflowRunStatus{
-			Phase:      phase,
-			StartedAt:  &started,
-			LeaseUntil: &lease,
-			Response:   in.Response,
-		},
-	}
-	if in.Key != "" {
-		keep := metav1.NewTime(now.Add(store.IdempotencyWindow))
-		run.Status.KeepUntil = &keep
-	}
-	return run
 }
 
 // insert inserts r unless a run of its name exists; it tells whether it
