@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // DefaultPruneInterval is the Interval of a Pruner that sets none.
@@ -57,22 +58,14 @@ type Pruner struct {
 // NeedLeaderElection is true: one replica prunes.
 func (p *Pruner) NeedLeaderElection() bool { return true }
 
-// Start prunes every Interval until ctx is done.
+// Start prunes at once and then every Interval until ctx is done.
 func (p *Pruner) Start(ctx context.Context) error {
 	interval := p.Interval
 	if interval <= 0 {
 		interval = DefaultPruneInterval
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			p.pass(ctx, interval)
-		}
-	}
+	wait.UntilWithContext(ctx, func(ctx context.Context) { p.pass(ctx, interval) }, interval)
+	return nil
 }
 
 // pass prunes once, bounded by the interval.
