@@ -32,11 +32,9 @@ func Start() (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		if assets, err = controlPlane(root); err != nil {
-			return nil, err
-		}
+	assets, err := Assets()
+	if err != nil {
+		return nil, err
 	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
@@ -61,6 +59,20 @@ func RepoRoot() (string, error) {
 		return "", fmt.Errorf("cannot locate the repository")
 	}
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..")), nil
+}
+
+// Assets is the directory of the control-plane binaries:
+// $KUBEBUILDER_ASSETS, or else what hack/control-plane.sh prints (it builds
+// them once and caches them).
+func Assets() (string, error) {
+	if assets := os.Getenv("KUBEBUILDER_ASSETS"); assets != "" {
+		return assets, nil
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	return controlPlane(root)
 }
 
 func controlPlane(root string) (string, error) {

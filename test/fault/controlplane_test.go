@@ -1,13 +1,10 @@
 package fault
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -46,11 +43,9 @@ func startControlPlane() (*controlPlane, error) {
 	if err != nil {
 		return nil, err
 	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		if assets, err = buildControlPlane(root); err != nil {
-			return nil, err
-		}
+	assets, err := testenv.Assets()
+	if err != nil {
+		return nil, err
 	}
 	certDir, err := os.MkdirTemp("", "fault-apiserver-")
 	if err != nil {
@@ -112,17 +107,4 @@ func (cp *controlPlane) startAPIServer() error {
 func (cp *controlPlane) stop() {
 	_ = cp.Environment.Stop()
 	os.RemoveAll(cp.certDir)
-}
-
-// buildControlPlane runs hack/control-plane.sh, which builds the binaries
-// once and prints their directory, as testenv does without
-// $KUBEBUILDER_ASSETS.
-func buildControlPlane(root string) (string, error) {
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(filepath.Join(root, "hack", "control-plane.sh"))
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("hack/control-plane.sh: %w: %s", err, stderr.String())
-	}
-	return strings.TrimSpace(stdout.String()), nil
 }
