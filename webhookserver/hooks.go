@@ -14,8 +14,8 @@ import (
 	"github.com/hookflow/hookflow/internal/payload"
 	"github.com/hookflow/hookflow/internal/route"
 	"github.com/hookflow/hookflow/internal/runner"
-	"github.com/hookflow/hookflow/internal/store"
 	"github.com/hookflow/hookflow/internal/signing"
+	"github.com/hookflow/hookflow/internal/store"
 )
 
 // notFound answers a request for an id the route table does not hold: 404,
