@@ -3,8 +3,8 @@ package pgstore
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,6 +12,8 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/hookflow/hookflow/api/v1alpha1"
 )
 
 // insertRequest is a record waiting for its batch.
@@ -20,9 +22,11 @@ type insertRequest struct {
 	table string
 	// order sorts the batch: by table, then unique key, then id, so that
 	// two batches take their locks in the same order and never deadlock.
-	order  string
-	sql    string
-	args   []any
+	order string
+	sql   string
+	args  []any
+	// fields are the Worksheet's, for insertManySQL.
+	fields []v1alpha1.WorksheetField
 	answer chan insertAnswer // buffered: the committer never waits on it
 }
 
@@ -208,28 +212,44 @@ func (g *groupCommitter) commit(batch []*insertRequest) {
 // insertBatch sends the inserts in one pipeline, which PostgreSQL runs as
 // one implicit transaction committed at its end (the Sync message): when
 // it returns without error, every row it reports inserted is committed,
-// and when one statement fails, none is.
+// and when one statement fails, none is. The records of one table go in
+// one statement (insertManySQL); a lone record, in its own.
 func (g *groupCommitter) insertBatch(reqs []*insertRequest) ([]bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), g.opts.CommitTimeout)
 	defer cancel()
 	b := &pgx.Batch{}
-	for _, r := range reqs {
-		b.Queue(r.sql, r.args...)
+	var runs [][]*insertRequest
+	for i := 0; i < len(reqs); {
+		j := i + 1
+		for j < len(reqs) && reqs[j].sql == reqs[i].sql {
+			j++
+		}
+		if sql, args, ok := manyInsert(reqs[i:j]); ok {
+			b.Queue(sql, args...)
+			runs = append(runs, reqs[i:j])
+		} else {
+			for _, r := range reqs[i:j] {
+				b.Queue(r.sql, r.args...)
+				runs = append(runs, []*insertRequest{r})
+			}
+		}
+		i = j
 	}
 	br := g.pool.SendBatch(ctx, b)
-	inserted := make([]bool, len(reqs))
+	inserted := make([]bool, 0, len(reqs))
 	var err error
-	for i := range reqs {
-		var id string
-		err = br.QueryRow().Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			err = nil
-			continue
-		}
-		if err != nil {
+	for _, run := range runs {
+		var ids map[string]bool
+		if ids, err = insertedIDs(br); err != nil {
 			break
 		}
-		inserted[i] = true
+		for _, r := range run {
+			// The first request of an id inserted it; a second one with
+			// the same id (a retry racing its first attempt) did not.
+			id := r.args[0].(string)
+			inserted = append(inserted, ids[id])
+			delete(ids, id)
+		}
 	}
 	if closeErr := br.Close(); err == nil {
 		err = closeErr
@@ -240,4 +260,69 @@ func (g *groupCommitter) insertBatch(reqs []*insertRequest) ([]bool, error) {
 	g.stats.batches.Add(1)
 	g.stats.records.Add(int64(len(reqs)))
 	return inserted, nil
+}
+
+// insertedIDs reads the ids returned by the next statement of br.
+func insertedIDs(br pgx.BatchResults) (map[string]bool, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids[id] = true
+	}
+	rows.Close()
+	return ids, rows.Err()
+}
+
+// manyInsert is the statement and arguments that insert the records of
+// reqs (same table, same fields) at once: one text array per column; ok
+// is false for a single record, or a value without a text form here.
+func manyInsert(reqs []*insertRequest) (sql string, args []any, ok bool) {
+	if len(reqs) < 2 {
+		return "", nil, false
+	}
+	sql, err := insertManySQL(reqs[0].table, reqs[0].fields)
+	if err != nil {
+		return "", nil, false
+	}
+	columns := len(reqs[0].args)
+	args = make([]any, columns)
+	for c := range columns {
+		column := make([]*string, len(reqs))
+		for i, r := range reqs {
+			if column[i], ok = textOf(r.args[c]); !ok {
+				return "", nil, false
+			}
+		}
+		args[c] = column
+	}
+	return sql, args, true
+}
+
+// textOf is the text form of a column value, which PostgreSQL casts back
+// to the column's type: nil for NULL.
+func textOf(v any) (*string, bool) {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return nil, true
+	case string:
+		s = x
+	case float64:
+		s = strconv.FormatFloat(x, 'g', -1, 64) // the shortest form that reads back as x
+	case bool:
+		s = strconv.FormatBool(x)
+	case time.Time:
+		s = x.UTC().Format("2006-01-02T15:04:05.999999Z07:00")
+	default:
+		return nil, false
+	}
+	return &s, true
 }

@@ -128,10 +128,11 @@ func (s *Records) CreateRecord(ctx context.Context, r store.Record) (string, err
 	}
 	writeKey := nullable(r.WriteKey)
 	req := &insertRequest{
-		table: t.Name,
-		order: r.UniqueKey + "\x00" + id,
-		sql:   insertSQL(t.Name, t.Fields),
-		args:  append([]any{id, writeKey, writeKey, nullable(r.CreatedBy.Workflow), nullable(r.CreatedBy.Run)}, args...),
+		table:  t.Name,
+		order:  r.UniqueKey + "\x00" + id,
+		sql:    insertSQL(t.Name, t.Fields),
+		args:   append([]any{id, writeKey, writeKey, nullable(r.CreatedBy.Workflow), nullable(r.CreatedBy.Run)}, args...),
+		fields: t.Fields,
 	}
 	inserted, err := g.insert(ctx, req)
 	switch {

@@ -353,3 +353,87 @@ func TestServerDownIsUnavailable(t *testing.T) {
 		t.Errorf("UpdateRecord once the server is back: %v", err)
 	}
 }
+
+// TestBatchedCreatesRoundTripEveryType: records inserted together, in one
+// statement of text arrays cast to the columns' types, read back exactly as
+// one inserted alone: numbers to the bit, date-times to the microsecond,
+// JSON, booleans and NULLs.
+func TestBatchedCreatesRoundTripEveryType(t *testing.T) {
+	ctx := testContext(t)
+	table := migratedTable(t, allTypesFields)
+	// One committer that waits for more: the records share statements.
+	s := newRecords(t, Options{Committers: 1, MaxWait: 50 * time.Millisecond})
+	const n = 40
+	want := make([]map[string]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		input := map[string]any{
+			"text":      fmt.Sprintf("r%02d ✓ \"quoted\"", i),
+			"number":    float64(i)*0.1 + 1e-17*float64(i),
+			"big":       int64(9007199254740992) - int64(i),
+			"paid":      i%2 == 0,
+			"placed_at": fmt.Sprintf("2024-05-01T12:00:%02d.123456+02:00", i),
+			"raw":       map[string]any{"i": json.Number(fmt.Sprint(i)), "s": "x,y{z}\"", "n": nil},
+		}
+		if i%3 == 0 {
+			delete(input, "number") // NULL among values
+			delete(input, "raw")
+		}
+		normalized, err := record.Normalize(allTypesFields, input)
+		if err != nil {
+			t.Fatalf("Normalize: %v", err)
+		}
+		want[i] = normalized
+		wg.Go(func() {
+			r := store.Record{Namespace: "shop", Worksheet: "all", Values: normalized, WriteKey: fmt.Sprintf("run-%d/save", i),
+				CreatedBy: v1alpha1.RunReference{Workflow: "wf", Run: fmt.Sprintf("run-%d", i)}, Table: table}
+			if _, err := s.CreateRecord(ctx, r); err != nil {
+				t.Errorf("CreateRecord %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if st := s.CommitStats(); st.Batches >= n {
+		t.Fatalf("%d transactions for %d records: nothing was batched", st.Batches, n)
+	}
+	rows, err := testPool(t).Query(ctx, `SELECT text, number, big, paid, placed_at, raw FROM `+quote(table.Name)+` ORDER BY text`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	i := 0
+	for ; rows.Next(); i++ {
+		var (
+			text     string
+			number   *float64
+			big      float64
+			paid     bool
+			placedAt time.Time
+			raw      []byte
+		)
+		if err := rows.Scan(&text, &number, &big, &paid, &placedAt, &raw); err != nil {
+			t.Fatal(err)
+		}
+		w := want[i]
+		if text != w["text"] || big != w["big"] || paid != w["paid"] || placedAt.UTC().Format(time.RFC3339Nano) != w["placed_at"] {
+			t.Errorf("row %d = %q %v %v %s, want %q %v %v %s", i, text, big, paid, placedAt.UTC().Format(time.RFC3339Nano), w["text"], w["big"], w["paid"], w["placed_at"])
+		}
+		switch wn, ok := w["number"].(float64); {
+		case !ok && number != nil:
+			t.Errorf("row %d: number %v, want NULL", i, *number)
+		case ok && (number == nil || math.Float64bits(*number) != math.Float64bits(wn)):
+			t.Errorf("row %d: number %v, want exactly %v", i, number, wn)
+		}
+		var gotRaw, wantRaw any
+		wantJSON, _ := json.Marshal(w["raw"])
+		if w["raw"] == nil {
+			wantJSON = nil
+		}
+		if (raw == nil) != (wantJSON == nil) || (raw != nil && (json.Unmarshal(raw, &gotRaw) != nil || json.Unmarshal(wantJSON, &wantRaw) != nil || !reflect.DeepEqual(gotRaw, wantRaw))) {
+			t.Errorf("row %d: raw %s, want %s", i, raw, wantJSON)
+		}
+	}
+	if i != n {
+		t.Errorf("%d rows, want %d", i, n)
+	}
+}

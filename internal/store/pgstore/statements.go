@@ -37,6 +37,64 @@ func insertSQL(table string, fields []v1alpha1.WorksheetField) string {
 	return b.String()
 }
 
+// insertManySQL inserts many records in one statement, from one text
+// array per column ($1, $2, ... in the order of insertSQL's columns), each
+// cast to its column's type: PostgreSQL executes one statement for the
+// whole batch instead of one per record. Like insertSQL, a row whose id or
+// unique value is taken (by an earlier row of the same statement too) is
+// skipped, and the ids of the rows inserted are returned.
+func insertManySQL(table string, fields []v1alpha1.WorksheetField) (string, error) {
+	types := make([]string, 0, len(insertColumns)+len(fields))
+	for range insertColumns {
+		types = append(types, typeText)
+	}
+	for _, f := range fields {
+		t, err := ColumnType(f.Type)
+		if err != nil {
+			return "", err
+		}
+		types = append(types, t)
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(quote(table))
+	b.WriteString(" (")
+	n := 0
+	for _, c := range insertColumns {
+		writeColumn(&b, &n, c)
+	}
+	for _, f := range fields {
+		writeColumn(&b, &n, f.Name)
+	}
+	b.WriteString(") SELECT ")
+	for i, t := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("u.v" + strconv.Itoa(i+1))
+		if t != typeText {
+			b.WriteString("::" + t)
+		}
+	}
+	b.WriteString(" FROM unnest(")
+	for i := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i+1) + "::text[]")
+	}
+	b.WriteString(") AS u(")
+	for i := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("v" + strconv.Itoa(i+1))
+	}
+	b.WriteString(") ON CONFLICT DO NOTHING RETURNING ")
+	b.WriteString(quote(colID))
+	return b.String(), nil
+}
+
 // selectSQL reads the system columns of selectedSystemColumns and the
 // fields of the records that match where, locking them.
 func selectSQL(table string, fields []v1alpha1.WorksheetField, where string) string {
