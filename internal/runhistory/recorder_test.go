@@ -156,9 +156,15 @@ func TestConcurrentRecordsAreBoundedPerWorkflow(t *testing.T) {
 		}
 	}
 	wg.Wait()
+	// The records may all have come before the flushes above: this one
+	// writes what is left, at most the limits (6 when nothing was left).
 	r.Flush(context.Background())
-	if _, calls := w.take(); calls != 6 {
-		t.Errorf("last flush: %d creates, want 6", calls)
+	if _, calls := w.take(); calls > 2*3 {
+		t.Errorf("last flush: %d creates, want at most 6", calls)
+	}
+	r.Flush(context.Background())
+	if _, calls := w.take(); calls != 0 {
+		t.Errorf("a flush with nothing recorded since the last one made %d creates", calls)
 	}
 	if st := r.Stats(); st.Recorded != 4000 || st.Written+st.Superseded != 4000 {
 		t.Errorf("stats = %+v, want every run written or superseded", st)
