@@ -58,6 +58,7 @@ type WebhookServerReconciler struct {
 	Tables PostgresTables
 
 	runTables runTables
+	applied   appliedObjects
 }
 
 // +kubebuilder:rbac:groups=hookflow.dev,resources=webhookservers,verbs=get;list;watch;update;patch
@@ -166,12 +167,23 @@ func (r *WebhookServerReconciler) apply(ctx context.Context, ws *v1alpha1.Webhoo
 	u.SetGroupVersionKind(gvk)
 	unstructured.RemoveNestedField(u.Object, "status")
 	unstructured.RemoveNestedField(u.Object, "metadata", "creationTimestamp")
+	hash, err := configHash(u.Object)
+	if err != nil {
+		return fmt.Errorf("hash %s: %w", gvk.Kind, err)
+	}
+	id := gvk.Kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
+	// The object as cached (obj's content is in u now): when it is as last
+	// applied, nothing is sent, and obj is the cached object.
+	if err := r.Get(ctx, client.ObjectKeyFromObject(obj), obj); err == nil && r.applied.unchanged(id, hash, obj) {
+		return nil
+	}
 	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), fieldOwner, client.ForceOwnership); err != nil {
 		return fmt.Errorf("apply %s %s: %w", gvk.Kind, obj.GetName(), err)
 	}
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj); err != nil {
 		return fmt.Errorf("read applied %s: %w", gvk.Kind, err)
 	}
+	r.applied.remember(id, hash, obj)
 	return nil
 }
 

@@ -1,12 +1,19 @@
 package scheme
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/serverresources"
 )
 
 // ManagerOptions are the options every hookflow process builds its
@@ -15,10 +22,21 @@ import (
 // by the webhook server at request rate and never watched whole: a cache of
 // them would hold every record in memory.
 func ManagerOptions() ctrl.Options {
+	// The objects a WebhookServer is deployed as are cached only when they
+	// carry the label hookflow sets: not every Deployment, Service, Role,
+	// ... of the cluster.
+	owned := cache.ByObject{Label: labels.SelectorFromSet(labels.Set{serverresources.LabelManagedBy: serverresources.ManagedBy})}
 	return ctrl.Options{
 		Scheme: New(),
 		// No cache holds managedFields: the controllers never read them.
-		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		Cache: cache.Options{
+			DefaultTransform: cache.TransformStripManagedFields(),
+			ByObject: map[client.Object]cache.ByObject{
+				&appsv1.Deployment{}: owned, &corev1.Service{}: owned, &corev1.ServiceAccount{}: owned,
+				&rbacv1.Role{}: owned, &rbacv1.RoleBinding{}: owned,
+				&policyv1.PodDisruptionBudget{}: owned, &networkingv1.Ingress{}: owned,
+			},
+		},
 		Client: client.Options{Cache: &client.CacheOptions{
 			DisableFor: []client.Object{&v1alpha1.WorksheetRecord{}, &v1alpha1.WorkflowRun{}},
 		}},
