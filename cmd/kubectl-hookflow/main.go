@@ -50,6 +50,15 @@ Usage:
       the first GET or POST to the URL is captured. Exits 1 when the window
       closes with no request.
 
+  kubectl hookflow records WORKSHEET [-n NAMESPACE] [--limit 50] [-o json]
+      Print the records of a Worksheet kept as WorksheetRecords, newest
+      first: one column per field, CREATED BY (workflow/run) and AGE. Exits
+      1 for a Worksheet kept in PostgreSQL (its records are in its table).
+
+  kubectl hookflow runs WORKFLOW [-n NAMESPACE] [--limit 20] [-o json]
+      Print the recent runs of a Workflow, newest first: phase, HTTP status
+      code, duration, error and age.
+
   kubectl hookflow help [COMMAND]
       Print this help, or the flags of COMMAND.
 
@@ -74,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"find":    runFind,
 		"docs":    runDocs,
 		"capture": runCapture,
+		"records": runRecords,
+		"runs":    runRuns,
 	}
 	name, rest := splitCommand(args)
 	switch {
