@@ -13,6 +13,20 @@ import (
 // DefaultCaptureWindow is how long a capture window stays open.
 const DefaultCaptureWindow = 3 * time.Minute
 
+// Reasons of the events of a sample capture. A captured sample is
+// announced by the Ready condition it makes True.
+const (
+	ReasonCaptureWaiting = "CaptureWaiting"
+	ReasonCaptureExpired = "CaptureExpired"
+)
+
+// event records an event about wf, when the reconciler has a recorder.
+func (r *WorkflowReconciler) event(wf *v1alpha1.Workflow, eventType, reason, action, note string, args ...any) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(wf, nil, eventType, reason, action, note, args...)
+	}
+}
+
 // reconcileCapture opens and closes the capture windows of a Workflow whose
 // sample source is Capture, and returns when to look again (0: no need).
 //
@@ -36,6 +50,8 @@ func (r *WorkflowReconciler) reconcileCapture(wf *v1alpha1.Workflow) time.Durati
 		wf.Status.Capture = &v1alpha1.CaptureStatus{
 			State: v1alpha1.CaptureWaiting, RequestedAt: requested, StartedAt: &start, ExpiresAt: &expires,
 		}
+		r.event(wf, "Normal", ReasonCaptureWaiting, "Capture", "Waiting until %s for a request to capture as the sample",
+			expires.UTC().Format(time.RFC3339))
 		return untilAfter(now, expires.Time)
 	}
 	if c == nil || c.State != v1alpha1.CaptureWaiting {
@@ -43,6 +59,7 @@ func (r *WorkflowReconciler) reconcileCapture(wf *v1alpha1.Workflow) time.Durati
 	}
 	if c.ExpiresAt == nil || !now.Before(c.ExpiresAt.Time) {
 		c.State = v1alpha1.CaptureExpired
+		r.event(wf, "Warning", ReasonCaptureExpired, "Capture", "No request came within the capture window; request a new capture to try again")
 		return 0
 	}
 	return untilAfter(now, c.ExpiresAt.Time)

@@ -1,10 +1,12 @@
 package controllers
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clientevents "k8s.io/client-go/tools/events"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 )
@@ -12,7 +14,19 @@ import (
 func TestReconcileCapture(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 500_000_000, time.UTC)
 	clock := t0
-	r := &WorkflowReconciler{CaptureWindow: time.Minute, Now: func() time.Time { return clock }}
+	events := clientevents.NewFakeRecorder(10)
+	r := &WorkflowReconciler{CaptureWindow: time.Minute, Now: func() time.Time { return clock }, Recorder: events}
+	wantEvent := func(prefix string) {
+		t.Helper()
+		select {
+		case e := <-events.Events:
+			if !strings.HasPrefix(e, prefix) {
+				t.Errorf("event %q, want one starting %q", e, prefix)
+			}
+		default:
+			t.Errorf("no event, want %q", prefix)
+		}
+	}
 	wf := &v1alpha1.Workflow{}
 	wf.Spec.Trigger.Webhook.Sample.Source = v1alpha1.SampleCapture
 
@@ -29,6 +43,7 @@ func TestReconcileCapture(t *testing.T) {
 	if d < 59*time.Second || d > time.Minute {
 		t.Errorf("requeue after %s, want at the expiry", d)
 	}
+	wantEvent("Normal CaptureWaiting")
 	clock = t0.Add(30 * time.Second)
 	if d := r.reconcileCapture(wf); wf.Status.Capture.State != v1alpha1.CaptureWaiting || d > 30*time.Second {
 		t.Errorf("inside the window: %s, requeue %s", wf.Status.Capture.State, d)
@@ -36,6 +51,10 @@ func TestReconcileCapture(t *testing.T) {
 	clock = t0.Add(time.Minute)
 	if r.reconcileCapture(wf); wf.Status.Capture.State != v1alpha1.CaptureExpired {
 		t.Errorf("past the window: %s, want Expired", wf.Status.Capture.State)
+	}
+	wantEvent("Warning CaptureExpired")
+	if r.reconcileCapture(wf); len(events.Events) != 0 {
+		t.Errorf("an expired window announced again: %q", <-events.Events)
 	}
 	// Captured stays; a new annotation value opens a new window.
 	wf.Status.Capture.State = v1alpha1.CaptureCaptured
