@@ -108,6 +108,7 @@ func (s *Server) hook(c *gin.Context) {
 	res := runner.Run(ctx, rt, vars, store.WithTables(s.opts.Records, entry.Tables))
 	log := s.opts.Log.WithValues("namespace", rt.Namespace, "workflow", rt.Name, "run", runID)
 	s.answer(c, rt, vars, res.Err, log)
+	s.opts.Metrics.runFinished(entry, res)
 	s.recordRun(c, entry, idem, vars, res, received, started)
 }
 

@@ -144,6 +144,7 @@ func (s *Server) runAccepted(parent context.Context, e *Entry, run *v1alpha1.Wor
 	defer cancel()
 	started := s.opts.Now()
 	res := runner.Run(ctx, e.Route, vars, store.WithTables(s.opts.Records, e.Tables))
+	s.opts.Metrics.runFinished(e, res)
 	if errors.Is(res.Err, store.ErrUnavailable) {
 		log.Info("OnReceipt run not finished: store unavailable; it runs again once its lease has passed", "error", res.Err.Error())
 		return

@@ -23,6 +23,7 @@ func (s *Server) takeToken(c *gin.Context, e *Entry) bool {
 	r.CancelAt(now)
 	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(delay.Seconds())))))
 	s.opts.Log.V(1).Info("Request refused: over the rate limit", "namespace", e.Route.Namespace, "workflow", e.Route.Name)
+	s.opts.Metrics.refused(e, refusedRateLimit)
 	abort(c, http.StatusTooManyRequests, errorBody{Msg: msgTooManyRequests})
 	return false
 }
@@ -37,6 +38,7 @@ func (s *Server) takeSlot(c *gin.Context, e *Entry) (release func(), ok bool) {
 		return release, true
 	}
 	s.opts.Log.V(1).Info("Request refused: maxConcurrentRuns reached", "namespace", e.Route.Namespace, "workflow", e.Route.Name, "max", e.Runs.Size())
+	s.opts.Metrics.refused(e, refusedCapacity)
 	abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
 	return nil, false
 }

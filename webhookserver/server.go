@@ -62,6 +62,8 @@ type Options struct {
 	// Captures writes captured samples to Workflows' status (patch of
 	// workflows/status); without it a capture answers 503.
 	Captures CaptureWriter
+	// Metrics, when set, count the requests and runs; nil counts nothing.
+	Metrics *Metrics
 }
 
 // DefaultLeaseMargin is the LeaseMargin of a server that sets none.
@@ -111,7 +113,11 @@ func New(opts Options) *Server {
 	e := gin.New()
 	e.Use(s.recovery)
 	e.HandleMethodNotAllowed = false
-	e.Any("/hooks/:id", s.hook)
+	if opts.Metrics != nil {
+		e.Any("/hooks/:id", s.measureHook, s.hook)
+	} else {
+		e.Any("/hooks/:id", s.hook)
+	}
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.json", s.openAPI)

@@ -57,6 +57,9 @@ type Config struct {
 	// RunStore, when set, keeps the runs in a PostgreSQL table instead of
 	// WorkflowRuns.
 	RunStore *PostgresRuns
+	// MetricsAddress, when set, is host:port of /metrics, served on its own
+	// listener; empty or "0" serves no metrics.
+	MetricsAddress string
 	// Postgres tunes the group commit of the records of Worksheets kept in
 	// PostgreSQL.
 	Postgres pgstore.Options
@@ -120,6 +123,13 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("add run pruner: %w", err)
 		}
 	}
+	var metrics *Metrics
+	if cfg.MetricsAddress != "" && cfg.MetricsAddress != "0" {
+		metrics = NewMetrics()
+		if err := mgr.Add(&metricsServer{address: cfg.MetricsAddress, metrics: metrics, log: log.WithName("metrics")}); err != nil {
+			return nil, fmt.Errorf("add metrics server: %w", err)
+		}
+	}
 	runs := runhistory.NewRecorder(history,
 		runhistory.Options{FlushInterval: cfg.RunFlushInterval, Drained: stopped, Log: log.WithName("runs")})
 	srv := New(Options{
@@ -134,13 +144,14 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 		Stopped:     stopped,
 		LeaseMargin: cfg.LeaseMargin,
 		Captures:    mgr.GetClient().Status(),
+		Metrics:     metrics,
 	})
 	sync := &RouteSync{
 		Cache:   mgr.GetCache(),
 		Scope:   cfg.Scope,
 		Routes:  routes,
 		Log:     log.WithName("routes"),
-		OnBuilt: func(*Table) { srv.SetReady() },
+		OnBuilt: func(t *Table) { srv.SetReady(); metrics.routeTableBuilt(t, time.Now()) },
 	}
 	if err := mgr.Add(sync); err != nil {
 		return nil, fmt.Errorf("add route sync: %w", err)

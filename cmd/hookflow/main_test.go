@@ -172,9 +172,9 @@ func TestManagerAndServerBinaries(t *testing.T) {
 
 	start(t, "manager", "--kubeconfig", kubeconfig, "--server-image", "registry.example.com/hookflow:test",
 		"--health-probe-bind-address", "127.0.0.1:0", "--namespace", "hookflow-system")
-	addr := testenv.FreeAddress(t)
+	addr, metricsAddr := testenv.FreeAddress(t), testenv.FreeAddress(t)
 	server, serverOut := start(t, "server", "--kubeconfig", kubeconfig, "--namespace", "shop", "--webhook-server", "default",
-		"--bind-address", addr, "--drain-delay", "200ms")
+		"--bind-address", addr, "--metrics-bind-address", metricsAddr, "--drain-delay", "200ms")
 
 	ids := map[string]string{}
 	for _, wf := range []*v1alpha1.Workflow{mine, otherNamespace, otherServer} {
@@ -216,6 +216,15 @@ func TestManagerAndServerBinaries(t *testing.T) {
 			t.Errorf("Workflow %s, not this server's, answered %d, want 404", name, code)
 		}
 	}
+	// /metrics is on its own port, with the requests by Workflow and code,
+	// and not on the webhook port (which the Ingress exposes).
+	metrics := fetch(t, "http://"+metricsAddr+"/metrics")
+	if !strings.Contains(metrics, `hookflow_webhook_requests_total{code="200",namespace="shop",workflow="mine"}`) {
+		t.Errorf("/metrics lacks the 200s of shop/mine:\n%s", metrics)
+	}
+	if code := get(t, "http://"+addr+"/metrics"); code != 404 {
+		t.Errorf("/metrics on the webhook port answered %d, want 404", code)
+	}
 
 	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -226,6 +235,21 @@ func TestManagerAndServerBinaries(t *testing.T) {
 	if !strings.Contains(serverOut.String(), "Draining") {
 		t.Errorf("server did not drain before stopping:\n%s", serverOut.String())
 	}
+}
+
+// fetch returns the body of a GET that must answer 200.
+func fetch(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return string(body)
 }
 
 func get(t *testing.T, url string) int {

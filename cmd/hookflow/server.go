@@ -19,6 +19,7 @@ func runServer(args []string) error {
 		namespace  string
 		serverName string
 		bindAddr   string
+		metricsAdr string
 		drainDelay time.Duration
 		readTime   time.Duration
 		runKey     string
@@ -31,6 +32,7 @@ func runServer(args []string) error {
 	fs.StringVar(&namespace, "namespace", os.Getenv("POD_NAMESPACE"), "Namespace whose Workflows are served (default $POD_NAMESPACE).")
 	fs.StringVar(&serverName, "webhook-server", "", "Serve only the Workflows bound to this WebhookServer.")
 	fs.StringVar(&bindAddr, "bind-address", ":8080", "Address of /hooks/{id}, /healthz and /readyz.")
+	fs.StringVar(&metricsAdr, "metrics-bind-address", ":9090", "Address of /metrics, on its own listener, apart from the webhooks; empty or 0 turns it off.")
 	fs.DurationVar(&drainDelay, "drain-delay", 5*time.Second, "On SIGTERM, keep serving this long with /readyz failing before closing the listener.")
 	fs.DurationVar(&readTime, "read-timeout", v1alpha1.DefaultReadTimeout, "Bound on reading the headers and body of one request (the WebhookServer's limits.readTimeout).")
 	fs.StringVar(&runKey, "run-store-key", "", "Keep the runs in PostgreSQL: the key of the credentials Secret holding the connection string.")
@@ -58,10 +60,11 @@ func runServer(args []string) error {
 	}
 	ctx := ctrl.SetupSignalHandler()
 	serverCfg := webhookserver.Config{
-		BindAddress: bindAddr,
-		Scope:       webhookserver.Scope{Namespace: namespace, Server: serverName},
-		DrainDelay:  drainDelay,
-		ReadTimeout: readTime,
+		BindAddress:    bindAddr,
+		MetricsAddress: metricsAdr,
+		Scope:          webhookserver.Scope{Namespace: namespace, Server: serverName},
+		DrainDelay:     drainDelay,
+		ReadTimeout:    readTime,
 	}
 	if runKey != "" {
 		conn, err := webhookserver.WaitForCredential(ctx, mgr.GetAPIReader(), namespace, serverName, runKey, mgr.GetLogger())

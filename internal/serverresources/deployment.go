@@ -17,10 +17,15 @@ import (
 const (
 	// ContainerName is the name of the server container.
 	ContainerName = "server"
-	// ContainerPort is the one port of the server: webhooks, probes and metrics.
+	// ContainerPort is the port of webhooks and probes.
 	ContainerPort int32 = 8080
 	// PortName names the server port on the container and the Service.
 	PortName = "http"
+	// MetricsPort is the port of /metrics, apart from the webhooks so that
+	// the Ingress never routes it.
+	MetricsPort int32 = 9090
+	// MetricsPortName names the metrics port on the container and the Service.
+	MetricsPortName = "metrics"
 
 	// DefaultReplicas is the number of pods when spec.replicas is unset.
 	DefaultReplicas int32 = 2
@@ -85,6 +90,7 @@ func Args(ws *v1alpha1.WebhookServer) []string {
 		"--namespace=" + ws.Namespace,
 		"--webhook-server=" + ws.Name,
 		"--bind-address=:" + strconv.Itoa(int(ContainerPort)),
+		"--metrics-bind-address=:" + strconv.Itoa(int(MetricsPort)),
 		"--drain-delay=" + DrainDelay.String(),
 		"--read-timeout=" + ReadTimeout(ws).String(),
 	}

@@ -129,9 +129,10 @@ func TestDeploymentShape(t *testing.T) {
 		{"object labels", maps.Equal(d.Labels, Labels(ws))},
 		{"pod labels", maps.Equal(d.Spec.Template.Labels, Labels(ws))},
 		{"selector", maps.Equal(d.Spec.Selector.MatchLabels, SelectorLabels(ws))},
-		{"args", slices.Equal(c.Args, []string{"server", "--namespace=shop", "--webhook-server=default", "--bind-address=:8080", "--drain-delay=5s", "--read-timeout=30s"})},
+		{"args", slices.Equal(c.Args, []string{"server", "--namespace=shop", "--webhook-server=default", "--bind-address=:8080", "--metrics-bind-address=:9090", "--drain-delay=5s", "--read-timeout=30s"})},
 		{"no command (image entrypoint)", c.Command == nil},
-		{"port", len(c.Ports) == 1 && c.Ports[0].Name == "http" && c.Ports[0].ContainerPort == 8080},
+		{"ports", len(c.Ports) == 2 && c.Ports[0].Name == "http" && c.Ports[0].ContainerPort == 8080 &&
+			c.Ports[1].Name == "metrics" && c.Ports[1].ContainerPort == 9090},
 		{"readiness probe", probeGets(c.ReadinessProbe, "/readyz")},
 		{"liveness probe", probeGets(c.LivenessProbe, "/healthz")},
 		{"no preStop hook", c.Lifecycle == nil},

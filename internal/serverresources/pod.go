@@ -56,7 +56,7 @@ func container(ws *v1alpha1.WebhookServer, opts Options) corev1.Container {
 			Name:          PortName,
 			ContainerPort: ContainerPort,
 			Protocol:      corev1.ProtocolTCP,
-		}},
+		}, {Name: MetricsPortName, ContainerPort: MetricsPort, Protocol: corev1.ProtocolTCP}},
 		ReadinessProbe: httpProbe("/readyz", 5),
 		LivenessProbe:  httpProbe("/healthz", 10),
 		Resources:      *ws.Spec.Resources.DeepCopy(),

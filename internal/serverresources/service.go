@@ -12,7 +12,8 @@ import (
 const ServicePort int32 = 80
 
 // Service returns the ClusterIP Service of ws: port 80 (named http) to the
-// server port of its pods.
+// server port of its pods, and port 9090 (named metrics) to their metrics
+// port, which the Ingress does not route.
 func Service(ws *v1alpha1.WebhookServer) *corev1.Service {
 	return &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -24,6 +25,11 @@ func Service(ws *v1alpha1.WebhookServer) *corev1.Service {
 				Name:       PortName,
 				Port:       ServicePort,
 				TargetPort: intstr.FromString(PortName),
+				Protocol:   corev1.ProtocolTCP,
+			}, {
+				Name:       MetricsPortName,
+				Port:       MetricsPort,
+				TargetPort: intstr.FromString(MetricsPortName),
 				Protocol:   corev1.ProtocolTCP,
 			}},
 		},

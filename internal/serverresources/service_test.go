@@ -17,6 +17,12 @@ func TestService(t *testing.T) {
 		TargetPort: intstr.FromString("http"),
 		Protocol:   corev1.ProtocolTCP,
 	}
+	wantMetrics := corev1.ServicePort{
+		Name:       "metrics",
+		Port:       9090,
+		TargetPort: intstr.FromString("metrics"),
+		Protocol:   corev1.ProtocolTCP,
+	}
 	checks := []struct {
 		name string
 		ok   bool
@@ -25,16 +31,18 @@ func TestService(t *testing.T) {
 		{"labels", maps.Equal(svc.Labels, Labels(ws))},
 		{"selector", maps.Equal(svc.Spec.Selector, SelectorLabels(ws))},
 		{"type", svc.Spec.Type == corev1.ServiceTypeClusterIP},
-		{"ports", len(svc.Spec.Ports) == 1 && svc.Spec.Ports[0] == want},
+		{"ports", len(svc.Spec.Ports) == 2 && svc.Spec.Ports[0] == want && svc.Spec.Ports[1] == wantMetrics},
 	}
 	for _, check := range checks {
 		if !check.ok {
 			t.Errorf("%s: not as expected: %+v", check.name, svc)
 		}
 	}
-	// The Service's target port must be the container port's name.
+	// The Service's target ports must be the container ports' names.
 	c := Deployment(ws, Options{}).Spec.Template.Spec.Containers[0]
-	if c.Ports[0].Name != svc.Spec.Ports[0].TargetPort.StrVal {
-		t.Errorf("service targets port %q, container names it %q", svc.Spec.Ports[0].TargetPort.StrVal, c.Ports[0].Name)
+	for i, p := range svc.Spec.Ports {
+		if i >= len(c.Ports) || c.Ports[i].Name != p.TargetPort.StrVal {
+			t.Errorf("service port %d targets %q, container ports are %+v", i, p.TargetPort.StrVal, c.Ports)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func (p *serverProcess) start() {
 	p.t.Helper()
 	cmd := exec.Command(binary, "server", "--kubeconfig", kubeconfig,
 		"--namespace", p.namespace, "--webhook-server", "default",
-		"--bind-address", p.addr, "--drain-delay", "0s")
+		"--bind-address", p.addr, "--metrics-bind-address", "0", "--drain-delay", "0s")
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		p.t.Fatalf("start the server process: %v", err)
