@@ -15,16 +15,7 @@ var insertColumns = []string{colID, colWriteKey, colLastWriteKey, colCreatedByWo
 // insertColumns, then a column per field.
 func insertSQL(table string, fields []v1alpha1.WorksheetField) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO ")
-	b.WriteString(quote(table))
-	b.WriteString(" (")
-	n := 0
-	for _, c := range insertColumns {
-		writeColumn(&b, &n, c)
-	}
-	for _, f := range fields {
-		writeColumn(&b, &n, f.Name)
-	}
+	n := writeInsertInto(&b, table, fields)
 	b.WriteString(") VALUES (")
 	for i := 1; i <= n; i++ {
 		if i > 1 {
@@ -56,16 +47,7 @@ func insertManySQL(table string, fields []v1alpha1.WorksheetField) (string, erro
 		types = append(types, t)
 	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO ")
-	b.WriteString(quote(table))
-	b.WriteString(" (")
-	n := 0
-	for _, c := range insertColumns {
-		writeColumn(&b, &n, c)
-	}
-	for _, f := range fields {
-		writeColumn(&b, &n, f.Name)
-	}
+	writeInsertInto(&b, table, fields)
 	b.WriteString(") SELECT ")
 	for i, t := range types {
 		if i > 0 {
@@ -93,6 +75,22 @@ func insertManySQL(table string, fields []v1alpha1.WorksheetField) (string, erro
 	b.WriteString(") ON CONFLICT DO NOTHING RETURNING ")
 	b.WriteString(quote(colID))
 	return b.String(), nil
+}
+
+// writeInsertInto writes "INSERT INTO table (columns" with the columns of
+// insertColumns and of fields, and returns their number.
+func writeInsertInto(b *strings.Builder, table string, fields []v1alpha1.WorksheetField) int {
+	b.WriteString("INSERT INTO ")
+	b.WriteString(quote(table))
+	b.WriteString(" (")
+	n := 0
+	for _, c := range insertColumns {
+		writeColumn(b, &n, c)
+	}
+	for _, f := range fields {
+		writeColumn(b, &n, f.Name)
+	}
+	return n
 }
 
 // selectSQL reads the system columns of selectedSystemColumns and the
