@@ -78,15 +78,6 @@ func (s *Records) now() time.Time {
 // Object is the WorksheetRecord that CreateRecord creates for r: values,
 // labels (index labels included), write key, owner and provenance.
 func Object(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, error) {
-	obj, err := newObject(r, now)
-	if err != nil {
-		return nil, err
-	}
-	setIndexLabels(obj, r.IndexKeys)
-	return obj, nil
-}
-
-func newObject(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, error) {
 	values := make(map[string]apiextensionsv1.JSON, len(r.Values))
 	for k, v := range r.Values {
 		raw, err := json.Marshal(v)
@@ -95,7 +86,7 @@ func newObject(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, erro
 		}
 		values[k] = apiextensionsv1.JSON{Raw: raw}
 	}
-	return &v1alpha1.WorksheetRecord{
+	obj := &v1alpha1.WorksheetRecord{
 		ObjectMeta: metav1.ObjectMeta{
 			Namespace: r.Namespace,
 			Name:      Name(r),
@@ -127,7 +118,9 @@ func newObject(r store.Record, now metav1.Time) (*v1alpha1.WorksheetRecord, erro
 				Message:            "Record stored by run " + r.CreatedBy.Run,
 			}},
 		},
-	}, nil
+	}
+	setIndexLabels(obj, r.IndexKeys)
+	return obj, nil
 }
 
 // Name is the object name of a record: the Worksheet's name and a hash of

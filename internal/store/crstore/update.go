@@ -288,11 +288,10 @@ func (s *Records) createFor(ctx context.Context, u store.Update) (store.Updated,
 	r.Values = values
 	r.UniqueField, r.UniqueKey, _ = record.UniqueKey(u.Fields, values)
 	r.IndexKeys = record.IndexKeys(u.Fields, values)
-	obj, err := newObject(r, metav1.NewTime(s.now()))
+	obj, err := Object(r, metav1.NewTime(s.now()))
 	if err != nil {
 		return store.Updated{}, err
 	}
-	setIndexLabels(obj, r.IndexKeys)
 	err = s.Client.Create(ctx, obj)
 	switch {
 	case apierrors.IsAlreadyExists(err):
