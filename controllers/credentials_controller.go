@@ -205,16 +205,7 @@ func (r *CredentialsReconciler) serversWriting(ctx context.Context, o client.Obj
 
 // serversOf returns every WebhookServer of a namespace.
 func (r *CredentialsReconciler) serversOf(ctx context.Context, namespace string) []reconcile.Request {
-	servers := &v1alpha1.WebhookServerList{}
-	if err := r.List(ctx, servers, client.InNamespace(namespace)); err != nil {
-		ctrl.LoggerFrom(ctx).Error(err, "Cannot list WebhookServers", "namespace", namespace)
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(servers.Items))
-	for i := range servers.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&servers.Items[i])})
-	}
-	return reqs
+	return listRequests(ctx, r, &v1alpha1.WebhookServerList{}, client.InNamespace(namespace))
 }
 
 func serversOfWorkflows(namespace string, wfs []v1alpha1.Workflow) []reconcile.Request {

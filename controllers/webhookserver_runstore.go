@@ -73,13 +73,5 @@ func (r *WebhookServerReconciler) reconcileRunStore(ctx context.Context, ws *v1a
 // serversUsingSecret maps a Secret to the WebhookServers whose run store's
 // connection string it holds.
 func (r *WebhookServerReconciler) serversUsingSecret(ctx context.Context, o client.Object) []reconcile.Request {
-	servers := &v1alpha1.WebhookServerList{}
-	if err := r.List(ctx, servers, client.InNamespace(o.GetNamespace()), client.MatchingFields{IndexStoreSecret: o.GetName()}); err != nil {
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(servers.Items))
-	for i := range servers.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&servers.Items[i])})
-	}
-	return reqs
+	return listRequests(ctx, r, &v1alpha1.WebhookServerList{}, client.InNamespace(o.GetNamespace()), client.MatchingFields{IndexStoreSecret: o.GetName()})
 }

@@ -101,14 +101,5 @@ func (r *WorksheetReconciler) SetupWithManager(mgr ctrl.Manager) error {
 // worksheetsUsing maps a Secret to the Worksheets whose connection string
 // it holds.
 func (r *WorksheetReconciler) worksheetsUsing(ctx context.Context, o client.Object) []reconcile.Request {
-	sheets := &v1alpha1.WorksheetList{}
-	if err := r.List(ctx, sheets, client.InNamespace(o.GetNamespace()), client.MatchingFields{IndexStoreSecret: o.GetName()}); err != nil {
-		ctrl.LoggerFrom(ctx).Error(err, "Cannot list the Worksheets of a Secret", "secret", o.GetName())
-		return nil
-	}
-	reqs := make([]reconcile.Request, 0, len(sheets.Items))
-	for i := range sheets.Items {
-		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&sheets.Items[i])})
-	}
-	return reqs
+	return listRequests(ctx, r, &v1alpha1.WorksheetList{}, client.InNamespace(o.GetNamespace()), client.MatchingFields{IndexStoreSecret: o.GetName()})
 }
