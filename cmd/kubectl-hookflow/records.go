@@ -117,15 +117,12 @@ func checkListFlags(c *cli, limit int, output string) int {
 }
 
 // postgresTable is the table of a Worksheet kept in PostgreSQL: the
-// controller's status.table, else the spec's.
+// controller's status.table, else the one the spec gives (v1alpha1.Worksheet.PostgresTable).
 func postgresTable(ws *v1alpha1.Worksheet) string {
 	if ws.Status.Table != "" {
 		return ws.Status.Table
 	}
-	if ws.Spec.Storage.Postgres != nil {
-		return ws.Spec.Storage.Postgres.Table
-	}
-	return ""
+	return ws.PostgresTable()
 }
 
 // listAll lists, page by page, the objects of resource in k's namespace
