@@ -55,7 +55,8 @@ type Pruner struct {
 	Now func() time.Time
 }
 
-// NeedLeaderElection is true: one replica prunes.
+// NeedLeaderElection is true: with leader election one replica prunes;
+// servers run without it, so each replica does (the delete is idempotent).
 func (p *Pruner) NeedLeaderElection() bool { return true }
 
 // Start prunes at once and then every Interval until ctx is done.
