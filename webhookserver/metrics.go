@@ -120,16 +120,23 @@ func (s *Server) workflowOf(c *gin.Context) (namespace, name string) {
 	return "", ""
 }
 
-// measureHook is the middleware of /hooks/{id}: once the handler has
-// answered, it counts the request by Workflow and status code and observes
-// its duration.
+// measureHook is the middleware of /hooks/{id}, installed when the server
+// has Metrics or an OnRequest hook: once the handler has answered, it
+// counts the request by Workflow and status code, observes its duration,
+// and hands its RequestLine to OnRequest.
 func (s *Server) measureHook(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	m := s.opts.Metrics
+	elapsed := time.Since(start)
 	namespace, name := s.workflowOf(c)
-	m.requests.WithLabelValues(namespace, name, codeLabel(c.Writer.Status())).Inc()
-	m.duration.WithLabelValues(namespace, name).Observe(time.Since(start).Seconds())
+	code := c.Writer.Status()
+	if m := s.opts.Metrics; m != nil {
+		m.requests.WithLabelValues(namespace, name, codeLabel(code)).Inc()
+		m.duration.WithLabelValues(namespace, name).Observe(elapsed.Seconds())
+	}
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(RequestLine{Method: c.Request.Method, Namespace: namespace, Workflow: name, Code: code, Duration: elapsed})
+	}
 }
 
 // refused counts a request of e refused for reason.

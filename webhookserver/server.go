@@ -64,6 +64,9 @@ type Options struct {
 	Captures CaptureWriter
 	// Metrics, when set, count the requests and runs; nil counts nothing.
 	Metrics *Metrics
+	// OnRequest, when set, is called with each answered request to
+	// /hooks/{id}, on the request's goroutine; it must not block.
+	OnRequest func(RequestLine)
 }
 
 // DefaultLeaseMargin is the LeaseMargin of a server that sets none.
@@ -113,7 +116,7 @@ func New(opts Options) *Server {
 	e := gin.New()
 	e.Use(s.recovery)
 	e.HandleMethodNotAllowed = false
-	if opts.Metrics != nil {
+	if opts.Metrics != nil || opts.OnRequest != nil {
 		e.Any("/hooks/:id", s.measureHook, s.hook)
 	} else {
 		e.Any("/hooks/:id", s.hook)

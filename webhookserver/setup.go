@@ -63,6 +63,8 @@ type Config struct {
 	// Postgres tunes the group commit of the records of Worksheets kept in
 	// PostgreSQL.
 	Postgres pgstore.Options
+	// OnRequest: see Options.
+	OnRequest func(RequestLine)
 }
 
 // PostgresRuns locates a WebhookServer's runs table.
@@ -145,6 +147,7 @@ func AddToManager(mgr ctrl.Manager, cfg Config) (*Server, error) {
 		LeaseMargin: cfg.LeaseMargin,
 		Captures:    mgr.GetClient().Status(),
 		Metrics:     metrics,
+		OnRequest:   cfg.OnRequest,
 	})
 	sync := &RouteSync{
 		Cache:   mgr.GetCache(),

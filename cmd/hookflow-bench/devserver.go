@@ -42,7 +42,7 @@ type devServer struct {
 	LogPath string
 }
 
-// startDev starts `hookflow dev` on a free port with a new state directory
+// startDev starts `hookflow dev` (a binary built with -tags dev) on a free port with a new state directory
 // under dir, and waits until it prints that the samples are served. Its
 // output goes to dir/hookflow-dev.log.
 func startDev(ctx context.Context, dir string, opts devOptions) (*devServer, error) {
@@ -51,8 +51,11 @@ func startDev(ctx context.Context, dir string, opts devOptions) (*devServer, err
 		return nil, err
 	}
 	d := &devServer{StateDir: filepath.Join(dir, "state"), BindAddress: addr, LogPath: filepath.Join(dir, "hookflow-dev.log")}
+	// No line per request on the console under load, no metrics (as in
+	// the figures measured before hookflow dev served them), and the logs
+	// on stderr, into the log, as well as in the state directory.
 	args := []string{"dev", "--assets", opts.AssetsDir, "--crds", opts.CRDDir, "--samples", opts.SamplesDir,
-		"--state", d.StateDir, "--bind-address", addr}
+		"--state", d.StateDir, "--bind-address", addr, "--print-requests=false", "--metrics-bind-address=0", "--verbose"}
 	if opts.Postgres {
 		args = append(args, "--postgres")
 	}

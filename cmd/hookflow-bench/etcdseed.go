@@ -21,7 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
-	"github.com/hookflow/hookflow/internal/devenv"
+	"github.com/hookflow/hookflow/cmd/hookflow/devenv"
 	"github.com/hookflow/hookflow/internal/store/crstore"
 )
 

@@ -1,6 +1,8 @@
 // Command hookflow is the hookflow operator: `hookflow manager` runs the
 // controllers, `hookflow server` the webhook server, and `hookflow dev`
-// both against a local control plane.
+// both against a local control plane. The dev command, with envtest, is
+// compiled in with the build tag dev only (`make dev` builds with it); the
+// binary of the image has manager and server.
 package main
 
 import (
@@ -17,6 +19,7 @@ Usage:
   hookflow server [flags]    run the webhook server of one WebhookServer
   hookflow dev [flags]       run a local control plane, the controllers and a
                              server on 127.0.0.1:8080, and apply the samples
+                             (in a binary built with -tags dev: make dev)
 
 Run 'hookflow <command> -h' for the flags of a command.
 `

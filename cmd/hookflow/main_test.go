@@ -110,6 +110,7 @@ func TestUsageAndRequiredFlags(t *testing.T) {
 	}{
 		{nil, 2, "Usage:"},
 		{[]string{"nope"}, 2, `unknown command "nope"`},
+		{[]string{"dev"}, 1, "built without the dev command: run `make dev`"},
 		{[]string{"server", "--kubeconfig", "/dev/null"}, 1, "--namespace and --webhook-server are required"},
 		{[]string{"manager", "--kubeconfig", "/dev/null"}, 1, "--server-image"},
 		{[]string{"manager", "--kubeconfig", "/dev/null", "--server-image", "hookflow:test"}, 1, "--namespace (or $POD_NAMESPACE) is required"},

@@ -24,9 +24,10 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
-	"github.com/hookflow/hookflow/internal/devenv"
+	"github.com/hookflow/hookflow/cmd/hookflow/devenv"
 	"github.com/hookflow/hookflow/internal/scheme"
 	"github.com/hookflow/hookflow/internal/testenv"
 	"github.com/hookflow/hookflow/internal/webhookid"
@@ -109,6 +110,7 @@ func TestDevServesTheSamples(t *testing.T) {
 	if call != "A-1001" {
 		t.Fatalf("the printed curl line sent order %q, want the sample's A-1001", call)
 	}
+	checkConsoleLogsAndMetrics(t, dev, summary)
 	// The printed kubectl line lists the record with the sample's values.
 	records := regexp.MustCompile(`Workflow default/order-webhook\n(?:  .*\n)*?  records:\s+(.+)`).FindStringSubmatch(summary)
 	if records == nil {
@@ -239,6 +241,72 @@ func TestDevWithPostgres(t *testing.T) {
 	}
 }
 
+// checkConsoleLogsAndMetrics checks, once the printed curl line of
+// default/order-webhook was sent, what the console, the log file and the
+// metrics show: a request line each for it and for an unknown id, JSON
+// logs in the file the summary names, and the requests on the printed
+// metrics URL.
+func checkConsoleLogsAndMetrics(t *testing.T, dev *devRun, summary string) {
+	t.Helper()
+	resp, err := http.Post("http://"+dev.addr+"/hooks/0000000000000000", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	lines := regexp.MustCompile(`(?m)^POST  default/order-webhook  200  [0-9.]+(µs|ms|s)\n(?:.*\n)*POST  -  404  [0-9.]+(µs|ms|s)\n`)
+	deadline := time.Now().Add(10 * time.Second)
+	for !lines.MatchString(dev.requests.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no request lines for the curl line and the unknown id; the console has:\n%s", dev.requests.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if strings.Contains(dev.requests.String(), "0000000000000000") {
+		t.Error("a request line shows the webhook id")
+	}
+
+	logs := regexp.MustCompile(`\n  logs\s+(\S+)  \(--verbose also shows them here\)\n`).FindStringSubmatch(summary)
+	if logs == nil {
+		t.Fatal("the summary does not name the log file")
+	}
+	named, errNamed := os.Stat(logs[1])
+	actual, errActual := os.Stat(dev.opts.LogPath)
+	if errNamed != nil || errActual != nil || !os.SameFile(named, actual) {
+		t.Fatalf("the summary names the log file %s, not %s: %v %v", logs[1], dev.opts.LogPath, errNamed, errActual)
+	}
+	data, err := os.ReadFile(logs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	serving := false
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var entry struct {
+			Msg string `json:"msg"`
+		}
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line %q is not JSON: %v", line, err)
+		}
+		serving = serving || entry.Msg == "Serving webhooks"
+	}
+	if !serving {
+		t.Errorf("the log file lacks the server's %q:\n%s", "Serving webhooks", data)
+	}
+
+	metricsURL := regexp.MustCompile(`\n  metrics\s+(http://\S+/metrics)\n`).FindStringSubmatch(summary)
+	if metricsURL == nil || metricsURL[1] != "http://"+dev.opts.MetricsAddress+"/metrics" {
+		t.Fatalf("the summary does not print the metrics URL of %s", dev.opts.MetricsAddress)
+	}
+	resp, err = http.Get(metricsURL[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `hookflow_webhook_requests_total{code="200",namespace="default",workflow="order-webhook"} 1`; resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+		t.Errorf("GET %s: %d, without %s:\n%s", metricsURL[1], resp.StatusCode, want, body)
+	}
+}
+
 // worksheetTable waits until the Worksheet is Ready, reading it with the
 // dev environment's kubeconfig, and returns its status.table.
 func worksheetTable(t *testing.T, kubeconfig string, key client.ObjectKey) string {
@@ -331,13 +399,17 @@ func copySamples(t *testing.T) string {
 type devRun struct {
 	opts devenv.Options
 	out  *syncBuffer
-	done chan error
-	stop context.CancelFunc
-	addr string
+	// requests receives the request lines.
+	requests *syncBuffer
+	done     chan error
+	stop     context.CancelFunc
+	addr     string
 }
 
 // startDev runs devenv.Run with opts, completed with the control plane of
-// the tests, the repository's CRDs and a free address.
+// the tests, the repository's CRDs, free addresses for the server and its
+// metrics, and logs in the state directory's log file, as `hookflow dev`
+// writes them.
 func startDev(t *testing.T, opts devenv.Options) *devRun {
 	t.Helper()
 	root, err := testenv.RepoRoot()
@@ -352,13 +424,21 @@ func startDev(t *testing.T, opts devenv.Options) *devRun {
 		}
 		assets = strings.TrimSpace(string(out))
 	}
-	d := &devRun{out: &syncBuffer{}, done: make(chan error, 1), addr: testenv.FreeAddress(t)}
+	d := &devRun{out: &syncBuffer{}, requests: &syncBuffer{}, done: make(chan error, 1), addr: testenv.FreeAddress(t)}
+	logFile, err := devenv.OpenLog(opts.StateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logFile.Close() })
 	opts.AssetsDir = assets
 	opts.CRDDir = filepath.Join(root, "config", "crd", "bases")
 	opts.BindAddress = d.addr
+	opts.MetricsAddress = testenv.FreeAddress(t)
 	opts.KubectlPath = filepath.Join(assets, "kubectl")
 	opts.Out = d.out
-	opts.Log = logr.Discard()
+	opts.Requests = d.requests
+	opts.Log = devenv.NewLogger(zap.Options{}, logFile, nil)
+	opts.LogPath = logFile.Name()
 	d.opts = opts
 	ctx, stop := context.WithCancel(context.Background())
 	d.stop = stop

@@ -15,6 +15,11 @@ type summary struct {
 	kubectl    string
 	plugin     string
 	baseURL    string
+	// metricsURL is the URL of the webhook server's metrics; empty
+	// without them.
+	metricsURL string
+	// logPath is the file receiving the logs; empty when not known.
+	logPath string
 	// postgresURL is the URL of the local PostgreSQL; empty without one.
 	postgresURL string
 	samples     []sampleState
@@ -34,6 +39,12 @@ func writeSummary(w io.Writer, s summary) {
 	kubectl := s.kubectl + " --kubeconfig " + s.kubeconfig
 	fmt.Fprintf(w, "\nhookflow dev is running; Ctrl-C stops it.\n\n")
 	fmt.Fprintf(w, "  webhook server  %s\n", s.baseURL)
+	if s.metricsURL != "" {
+		fmt.Fprintf(w, "  metrics         %s\n", s.metricsURL)
+	}
+	if s.logPath != "" {
+		fmt.Fprintf(w, "  logs            %s  (--verbose also shows them here)\n", s.logPath)
+	}
 	fmt.Fprintf(w, "  kubeconfig      %s\n", s.kubeconfig)
 	fmt.Fprintf(w, "  kubectl         %s\n", kubectl)
 	if s.postgresURL != "" {

@@ -1,6 +1,8 @@
-// Package devenv runs hookflow on a laptop: a local control plane (etcd and
-// kube-apiserver, through envtest), the CRDs, the controllers, one webhook
-// server serving every namespace, and the samples.
+// Package devenv is the composition of `hookflow dev`, which runs hookflow
+// on a laptop: a local control plane (etcd and kube-apiserver, through
+// envtest), the CRDs, the controllers, one webhook server serving every
+// namespace, and the samples. It lives with the commands: only the binary
+// built with the build tag dev links it, and envtest with it.
 package devenv
 
 import (
@@ -63,9 +65,17 @@ type Options struct {
 	KubectlPath string
 	// PluginPath is the kubectl-hookflow binary printed in the hints.
 	PluginPath string
+	// MetricsAddress is host:port of the webhook server's /metrics, printed
+	// in the summary; empty or "0" serves no metrics.
+	MetricsAddress string
+	// LogPath, printed in the summary, is where the logger writes.
+	LogPath string
 	// Out receives the summary; logs go to the logger.
 	Out io.Writer
-	Log logr.Logger
+	// Requests, when set, receives one line per request to /hooks/{id}
+	// (see webhookserver.RequestLine), in one write each.
+	Requests io.Writer
+	Log      logr.Logger
 }
 
 // Run starts everything, prints how to call the samples, and runs until ctx
@@ -73,6 +83,13 @@ type Options struct {
 func Run(ctx context.Context, opts Options) (retErr error) {
 	if err := checkFree(opts.BindAddress); err != nil {
 		return err
+	}
+	metricsURL := ""
+	if serveMetrics(opts.MetricsAddress) {
+		if err := checkFree(opts.MetricsAddress); err != nil {
+			return fmt.Errorf("metrics: %w (--metrics-bind-address 0 turns them off)", err)
+		}
+		metricsURL = "http://" + opts.MetricsAddress + "/metrics"
 	}
 	baseURL := "http://" + opts.BindAddress
 	samples, err := readAllSamples(opts)
@@ -142,7 +159,11 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 	if err := controllers.SetupAll(mgrCtx, mgr, controllers.Options{IDSalt: salt, URLs: controllers.ServerURLs{Local: baseURL}}); err != nil {
 		return err
 	}
-	srv, err := webhookserver.AddToManager(mgr, webhookserver.Config{BindAddress: opts.BindAddress})
+	serverCfg := webhookserver.Config{BindAddress: opts.BindAddress, MetricsAddress: opts.MetricsAddress}
+	if opts.Requests != nil {
+		serverCfg.OnRequest = printRequest(opts.Requests)
+	}
+	srv, err := webhookserver.AddToManager(mgr, serverCfg)
 	if err != nil {
 		return err
 	}
@@ -180,6 +201,8 @@ func Run(ctx context.Context, opts Options) (retErr error) {
 		kubectl:    opts.KubectlPath,
 		plugin:     opts.PluginPath,
 		baseURL:    baseURL,
+		metricsURL: metricsURL,
+		logPath:    relative(opts.LogPath),
 		samples:    states,
 	}
 	if pg != nil {
@@ -217,6 +240,10 @@ func readAllSamples(opts Options) ([]sample, error) {
 	}
 	return append(samples, pgSamples...), nil
 }
+
+// serveMetrics tells whether addr asks for metrics, as
+// webhookserver.Config.MetricsAddress reads it.
+func serveMetrics(addr string) bool { return addr != "" && addr != "0" }
 
 // checkFree fails early, and clearly, when the server's address is taken.
 func checkFree(addr string) error {
