@@ -37,6 +37,13 @@ hookflow.leaderElectionName names the leader election Role and RoleBinding.
 {{- end }}
 
 {{/*
+hookflow.metricsServiceName names the Service of the manager's metrics.
+*/}}
+{{- define "hookflow.metricsServiceName" -}}
+{{- printf "%s-manager-metrics" (include "hookflow.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
 hookflow.serviceAccountName is the manager's ServiceAccount.
 */}}
 {{- define "hookflow.serviceAccountName" -}}
