@@ -13,34 +13,53 @@ import (
 	"github.com/hookflow/hookflow/api/v1alpha1"
 )
 
-// reconcileObject is what the reconcile of every hookflow kind shares: get
+// reconcileObject is reconcileAnnounced with the events of readinessEvents:
+// one when Ready changed, one when the object is deleted, with the note
+// deleted gives.
+func reconcileObject[T conditioned](ctx context.Context, c client.Client, rec recorder.EventRecorder, key client.ObjectKey,
+	obj T, deleted func(T) string, work func(context.Context, T) error) error {
+	return reconcileAnnounced(ctx, c, readinessEvents[T]{rec: rec, deletedNote: deleted}, key, obj, work)
+}
+
+// objectEvents announces what a reconcile did to an object.
+type objectEvents[T conditioned] interface {
+	// reconciled is called once the status turning before into after is
+	// written.
+	reconciled(before, after T)
+	// finalized is called once the finalizer of an object being deleted is
+	// removed.
+	finalized(obj T)
+}
+
+// reconcileAnnounced is what the reconcile of every hookflow kind shares: get
 // the object; when it is being deleted, remove the finalizer and say so;
 // else add the finalizer first, run work, and write the status and metadata
-// in one deferred patch, with observedGeneration and an event when Ready
-// changed. deleted gives the note of the deletion event.
-func reconcileObject[T conditioned](ctx context.Context, c client.Client, rec recorder.EventRecorder, key client.ObjectKey,
-	obj T, deleted func(T) string, work func(context.Context, T) error) (retErr error) {
+// in one deferred patch, with observedGeneration, then announce the change.
+// Nothing is announced when the patch fails: the retry will.
+func reconcileAnnounced[T conditioned](ctx context.Context, c client.Client, events objectEvents[T], key client.ObjectKey,
+	obj T, work func(context.Context, T) error) (retErr error) {
 	if err := c.Get(ctx, key, obj); err != nil {
 		return client.IgnoreNotFound(err)
 	}
 	if !obj.GetDeletionTimestamp().IsZero() {
-		return finalize(ctx, c, rec, obj, deleted(obj))
+		return finalize(ctx, c, events, obj)
 	}
 	before := obj.DeepCopyObject().(T)
 	defer func() {
 		obj.SetObservedGeneration(obj.GetGeneration())
-		recordReadiness(rec, before, obj)
 		if err := patchObject(ctx, c, before, obj); err != nil {
 			retErr = kerrors.NewAggregate([]error{retErr, err})
+			return
 		}
+		events.reconciled(before, obj)
 	}()
 	controllerutil.AddFinalizer(obj, v1alpha1.Finalizer)
 	return work(ctx, obj)
 }
 
-// finalize removes the finalizer of an object being deleted; its owned
-// objects are garbage-collected.
-func finalize(ctx context.Context, c client.Client, rec recorder.EventRecorder, obj client.Object, note string) error {
+// finalize removes the finalizer of an object being deleted, and says so;
+// its owned objects are garbage-collected.
+func finalize[T conditioned](ctx context.Context, c client.Client, events objectEvents[T], obj T) error {
 	if !controllerutil.ContainsFinalizer(obj, v1alpha1.Finalizer) {
 		return nil
 	}
@@ -51,6 +70,19 @@ func finalize(ctx context.Context, c client.Client, rec recorder.EventRecorder, 
 	} else if err != nil {
 		return fmt.Errorf("remove finalizer: %w", err)
 	}
-	rec.Eventf(obj, nil, "Normal", "Deleted", "Delete", "%s", note)
+	events.finalized(obj)
 	return nil
+}
+
+// readinessEvents announce a change of the Ready condition (recordReadiness)
+// and a deletion: a Normal event Deleted with the note deletedNote gives.
+type readinessEvents[T conditioned] struct {
+	rec         recorder.EventRecorder
+	deletedNote func(T) string
+}
+
+func (e readinessEvents[T]) reconciled(before, after T) { recordReadiness(e.rec, before, after) }
+
+func (e readinessEvents[T]) finalized(obj T) {
+	e.rec.Eventf(obj, nil, "Normal", "Deleted", "Delete", "%s", e.deletedNote(obj))
 }

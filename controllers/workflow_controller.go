@@ -56,10 +56,11 @@ type WorkflowReconciler struct {
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile adds the finalizer, compiles the Workflow and writes its status
-// in one deferred patch.
+// in one deferred patch, then announces what changed for its route (see
+// routeChange).
 func (r *WorkflowReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var res ctrl.Result
-	err := reconcileObject(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Workflow{}, workflowDeleted,
+	err := reconcileAnnounced(ctx, r.Client, routeEvents{rec: r.Recorder}, req.NamespacedName, &v1alpha1.Workflow{},
 		func(ctx context.Context, wf *v1alpha1.Workflow) error {
 			res.RequeueAfter = r.reconcileCapture(wf)
 			return r.reconcile(ctx, wf)
@@ -191,10 +192,6 @@ var webhookIDLabelTampered = predicate.Funcs{
 		was := e.ObjectOld.GetLabels()[v1alpha1.WebhookIDLabel]
 		return was != "" && was != e.ObjectNew.GetLabels()[v1alpha1.WebhookIDLabel]
 	},
-}
-
-func workflowDeleted(wf *v1alpha1.Workflow) string {
-	return fmt.Sprintf("Webhook %s is no longer served", wf.Status.WebhookID)
 }
 
 // SetupWithManager registers the controller. SetupIndexes must run first.

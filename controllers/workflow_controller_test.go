@@ -247,15 +247,16 @@ func waitEvent(t *testing.T, obj client.Object, reason string) {
 	})
 }
 
-// TestReadyIsAnnouncedOnce checks that becoming Ready emits one event, not
-// one per reconcile that the Workflow's own label and finalizer cause; and
+// TestReadyIsAnnouncedOnce checks that becoming Ready emits one event
+// (RoutePublished), not one per reconcile that the Workflow's own label and
+// finalizer cause; and
 // that a removed webhook id label comes back.
 func TestReadyIsAnnouncedOnce(t *testing.T) {
 	ns := newNamespace(t)
 	wf := testenv.OrderWorkflow(ns, "once")
 	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns), wf)
 	wf = waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, "Succeeded")
-	waitEvent(t, wf, "Succeeded")
+	waitEvent(t, wf, "RoutePublished")
 	// Let any further reconcile happen before counting.
 	time.Sleep(time.Second)
 	var events eventsv1.EventList
@@ -264,7 +265,7 @@ func TestReadyIsAnnouncedOnce(t *testing.T) {
 	}
 	n := 0
 	for _, e := range events.Items {
-		if e.Regarding.UID == wf.UID && e.Reason == "Succeeded" {
+		if e.Regarding.UID == wf.UID && e.Reason == "RoutePublished" {
 			n++
 			if e.Series != nil {
 				n += int(e.Series.Count) - 1
@@ -272,7 +273,7 @@ func TestReadyIsAnnouncedOnce(t *testing.T) {
 		}
 	}
 	if n != 1 {
-		t.Errorf("%d Succeeded events, want 1", n)
+		t.Errorf("%d RoutePublished events, want 1", n)
 	}
 
 	testenv.Update(t, k8s, wf, func(wf *v1alpha1.Workflow) { delete(wf.Labels, v1alpha1.WebhookIDLabel) })
