@@ -6,7 +6,11 @@
 //     sign = lowercase hex(HMAC-SHA256(secretKey, appKey + "." + timestamp + "." + rawBody)).
 //     VerifyApp checks one request; a ReplayCache refuses a sign seen before.
 //   - security.signature: a sender's own HMAC of the raw body in a header of
-//     its choice, such as GitHub's X-Hub-Signature-256. HeaderScheme checks it.
+//     its choice, such as GitHub's X-Hub-Signature-256. HeaderScheme checks it
+//     with one secret, Generic with any of several.
+//   - security.signature.preset: a sender's whole scheme, one Verifier each
+//     (GitHub, Stripe, Slack, Shopify, StandardWebhooks), found by
+//     LookupPreset. The timestamped ones give a replay key for ReplayCache.
 //
 // Every failed check is ErrInvalid, possibly wrapped with a reason meant for
 // the server's logs; the caller answers 401 {"msg":"Invalid signature"} and
