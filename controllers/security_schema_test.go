@@ -31,6 +31,19 @@ func TestSecuritySchemaRules(t *testing.T) {
 			Header: "X Hub", SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "header"},
 		"unknown algorithm": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
 			Header: "X-Sig", Algorithm: "md5", SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "algorithm"},
+		"preset with a header": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			Preset: v1alpha1.SignaturePresetGitHub, Header: "X-Hub-Signature-256", SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "with a preset, header, algorithm and prefix must be unset"},
+		"preset with an algorithm": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			Preset: v1alpha1.SignaturePresetStripe, Algorithm: "sha256", SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "with a preset, header, algorithm and prefix must be unset"},
+		"preset with a prefix": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			Preset: v1alpha1.SignaturePresetSlack, Prefix: "v0=", SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "with a preset, header, algorithm and prefix must be unset"},
+		"neither preset nor header": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "header is required without a preset"},
+		"unknown preset": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			Preset: "Twilio", SecretRef: v1alpha1.SecretKeyReference{Name: "s"}}}), "preset"},
+		"five additional secrets": {security(v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			Preset: v1alpha1.SignaturePresetStandardWebhooks, SecretRef: v1alpha1.SecretKeyReference{Name: "s"},
+			AdditionalSecretRefs: make([]v1alpha1.SecretKeyReference, 5)}}), "additionalSecretRefs"},
 		"rate limit of zero": {func(wf *v1alpha1.Workflow) {
 			wf.Spec.Trigger.Webhook.RateLimit = &v1alpha1.RateLimit{RequestsPerSecond: 0}
 		}, "requestsPerSecond"},

@@ -108,10 +108,10 @@ func (r *WorkflowReconciler) reconcile(ctx context.Context, wf *v1alpha1.Workflo
 		markNotReady(wf, ReasonWebhookIDConflict, fmt.Sprintf("webhook id %s is already used by %s", id, other), false)
 		return nil
 	}
-	if missing, err := r.missingSecretKey(ctx, wf); err != nil {
+	if reason, problem, err := r.secretProblem(ctx, wf); err != nil {
 		return err
-	} else if missing != "" {
-		markNotReady(wf, ReasonSecretNotFound, missing, false)
+	} else if problem != "" {
+		markNotReady(wf, reason, problem, false)
 		return nil
 	}
 	if !wf.IsEnabled() {

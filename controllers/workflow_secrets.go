@@ -12,16 +12,45 @@ import (
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
 	"github.com/hookflow/hookflow/internal/route"
+	"github.com/hookflow/hookflow/internal/signing"
 )
 
-// ReasonSecretNotFound: a Secret or a key the Workflow's security needs is
-// missing; the webhook is not served (never open by default).
-const ReasonSecretNotFound = "SecretNotFound"
+// Reasons of a Workflow whose secrets are not usable; the webhook is not
+// served (never open by default).
+const (
+	// ReasonSecretNotFound: a Secret or a key the security needs is missing.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonInvalidSecret: a signing secret has not the format of the
+	// signature preset (a StandardWebhooks secret is whsec_ + base64).
+	ReasonInvalidSecret = "InvalidSecret"
+)
 
-// missingSecretKey returns a message naming the first Secret or key that
-// the Workflow's security needs and that does not exist, or "". It reads the
+// secretProblem returns the reason and a message naming the first Secret
+// or key that the Workflow's security needs and that does not exist, or
+// whose value has not the format its signature preset requires; ("", "")
+// when there is none. Messages never hold a secret's value. It reads the
 // Secrets from the API server: one GET per Secret named.
-func (r *WorkflowReconciler) missingSecretKey(ctx context.Context, wf *v1alpha1.Workflow) (string, error) {
+func (r *WorkflowReconciler) secretProblem(ctx context.Context, wf *v1alpha1.Workflow) (reason, message string, err error) {
+	secrets, missing, err := r.securitySecrets(ctx, wf)
+	if err != nil || missing != "" {
+		return ReasonSecretNotFound, missing, err
+	}
+	name, keys := route.SignatureSecretKeys(wf)
+	preset, ok := signing.LookupPreset(name)
+	if !ok {
+		return "", "", nil
+	}
+	for _, key := range keys {
+		if err := preset.CheckSecret(secrets[key.Name].Data[key.Key]); err != nil {
+			return ReasonInvalidSecret, fmt.Sprintf("key %s of Secret %s: %v", key.Key, key.Name, err), nil
+		}
+	}
+	return "", "", nil
+}
+
+// securitySecrets reads the Secrets the Workflow's security needs, by name;
+// missing names the first Secret or key that does not exist, or is "".
+func (r *WorkflowReconciler) securitySecrets(ctx context.Context, wf *v1alpha1.Workflow) (map[string]*corev1.Secret, string, error) {
 	secrets := map[string]*corev1.Secret{}
 	for _, key := range route.SecretKeys(wf) {
 		s, seen := secrets[key.Name]
@@ -29,17 +58,17 @@ func (r *WorkflowReconciler) missingSecretKey(ctx context.Context, wf *v1alpha1.
 			s = &corev1.Secret{}
 			err := r.Reader.Get(ctx, client.ObjectKey{Namespace: wf.Namespace, Name: key.Name}, s)
 			if apierrors.IsNotFound(err) {
-				return fmt.Sprintf("Secret %s not found in namespace %s", key.Name, wf.Namespace), nil
+				return nil, fmt.Sprintf("Secret %s not found in namespace %s", key.Name, wf.Namespace), nil
 			} else if err != nil {
-				return "", fmt.Errorf("get Secret %s: %w", key.Name, err)
+				return nil, "", fmt.Errorf("get Secret %s: %w", key.Name, err)
 			}
 			secrets[key.Name] = s
 		}
 		if len(s.Data[key.Key]) == 0 {
-			return fmt.Sprintf("Secret %s has no key %s (or it is empty)", key.Name, key.Key), nil
+			return nil, fmt.Sprintf("Secret %s has no key %s (or it is empty)", key.Name, key.Key), nil
 		}
 	}
-	return "", nil
+	return secrets, "", nil
 }
 
 // workflowsOfSecret maps a Secret to the Workflows whose security uses it.

@@ -84,3 +84,44 @@ func keysOf(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// TestStandardWebhooksSecretFormat: a StandardWebhooks secret that is not
+// whsec_ + base64 keeps the Workflow from being served, Ready=False naming
+// the Secret, the key and the format, never the value; every secret of a
+// rotation (additionalSecretRefs) is checked and reaches the server's
+// credentials once all are right.
+func TestStandardWebhooksSecretFormat(t *testing.T) {
+	ns := newNamespace(t)
+	const malformed = "plain-text-not-whsec"
+	create(t, testenv.WebhookServer(ns), testenv.OrdersWorksheet(ns),
+		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "sw"}, Data: map[string][]byte{
+			"secret": []byte("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "next": []byte(malformed)}})
+	wf := testenv.OrderWorkflow(ns, "sw")
+	wf.Spec.Trigger.Webhook.Security = &v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+		Preset:               v1alpha1.SignaturePresetStandardWebhooks,
+		SecretRef:            v1alpha1.SecretKeyReference{Name: "sw"},
+		AdditionalSecretRefs: []v1alpha1.SecretKeyReference{{Name: "sw", Key: "next"}},
+	}}
+	create(t, wf)
+	got := waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionFalse, controllers.ReasonInvalidSecret)
+	c := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ReadyCondition)
+	if !strings.Contains(c.Message, "key next of Secret sw") || !strings.Contains(c.Message, "whsec_") {
+		t.Errorf("message %q, want it to name key next of Secret sw and the whsec_ format", c.Message)
+	}
+	if strings.Contains(c.Message, malformed) {
+		t.Errorf("message %q holds the secret", c.Message)
+	}
+	testenv.Update(t, k8s, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "sw"}}, func(s *corev1.Secret) {
+		s.Data["next"] = []byte("whsec_bmV4dCBzZWNyZXQgb2YgdGhlIHJvdGF0aW9u")
+	})
+	waitCondition(t, wf, v1alpha1.ReadyCondition, metav1.ConditionTrue, controllers.ReasonSucceeded)
+	ws := testenv.WebhookServer(ns)
+	eventually(t, "credentials Secret with both secrets of the rotation", func() (bool, string) {
+		creds := &corev1.Secret{}
+		key := client.ObjectKey{Namespace: ns, Name: serverresources.CredentialsSecretName(ws)}
+		if err := k8s.Get(context.Background(), key, creds); err != nil {
+			return false, err.Error()
+		}
+		return len(creds.Data["sw_secret"]) > 0 && len(creds.Data["sw_next"]) > 0, strings.Join(keysOf(creds.Data), ",")
+	})
+}

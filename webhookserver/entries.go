@@ -77,11 +77,11 @@ func (r *RouteSync) newEntry(wf *v1alpha1.Workflow, rt *route.Route, s *serverSe
 		e.App = &signing.AppCredentials{AppKey: string(appKey), SecretKey: secretKey}
 	}
 	if sig := sec.Signature; sig != nil {
-		secret, err := credential(s.credentials, sig.Secret)
+		v, err := signatureVerifier(sig, s.credentials)
 		if err != nil {
 			return nil, err
 		}
-		e.Signature = &signing.HeaderScheme{Header: sig.Header, Prefix: sig.Prefix, Algorithm: sig.Algorithm, Secret: secret}
+		e.Signature, e.DeliveryHeader = v, sig.DeliveryHeader
 	}
 	if rl := sec.RateLimit; rl != nil {
 		e.Limiter = r.limiterFor(wf.UID, *rl)

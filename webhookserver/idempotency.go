@@ -13,8 +13,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
+	"github.com/hookflow/hookflow/internal/runhistory"
 	"github.com/hookflow/hookflow/internal/store"
 )
 
@@ -40,13 +42,16 @@ type idempotentRun struct {
 // key reused with another request is a 422. When it returns false, the
 // answer has been written.
 func (s *Server) beginIdempotent(c *gin.Context, e *Entry, body []byte, query url.Values) (*idempotentRun, bool) {
-	key := c.GetHeader(headerIdempotencyKey)
-	if key == "" || s.opts.Idempotency == nil {
+	if s.opts.Idempotency == nil {
 		return nil, true
 	}
-	if !validIdempotencyKey(key) {
+	key, ok := idempotencyKey(c, e)
+	if !ok {
 		abort(c, http.StatusBadRequest, errorBody{Msg: msgInvalidIdempotencyKey})
 		return nil, false
+	}
+	if key == "" {
+		return nil, true
 	}
 	runs, rt := s.opts.Idempotency, e.Route
 	lease := e.Limits.RequestTimeout + s.opts.LeaseMargin
@@ -122,6 +127,15 @@ func (s *Server) finishIdempotent(c *gin.Context, ir *idempotentRun, finished *v
 	// run did and the whole answer.
 	run := ir.run
 	run.Spec.Params = finished.Spec.Params
+	if run.Spec.Request == nil {
+		// A failed run keeps its request, for a rerun.
+		run.Spec.Request = finished.Spec.Request
+	}
+	for _, a := range []string{runhistory.ParamsOmittedAnnotation, runhistory.RequestOmittedAnnotation} {
+		if v, ok := finished.Annotations[a]; ok {
+			metav1.SetMetaDataAnnotation(&run.ObjectMeta, a, v)
+		}
+	}
 	keep := run.Status.KeepUntil
 	run.Status = finished.Status
 	run.Status.KeepUntil = keep
@@ -140,6 +154,36 @@ func replay(c *gin.Context, r *v1alpha1.RunResponse) {
 	c.Abort()
 }
 
+// idempotencyKey is the request's key: its Idempotency-Key header, else
+// the sender's delivery id (the route's DeliveryHeader, as a signature
+// preset names it) made a key by deliveryKey; "" for none. It is false
+// when the Idempotency-Key header is not a valid key.
+func idempotencyKey(c *gin.Context, e *Entry) (string, bool) {
+	if key := c.GetHeader(headerIdempotencyKey); key != "" {
+		return key, validIdempotencyKey(key)
+	}
+	if e.DeliveryHeader == "" {
+		return "", true
+	}
+	if id := c.GetHeader(e.DeliveryHeader); id != "" {
+		return deliveryKey(e.DeliveryHeader, id), true
+	}
+	return "", true
+}
+
+// deliveryKey makes a sender's delivery id an idempotency key that no
+// Idempotency-Key can equal: it starts with "⟨header⟩", and a header's key
+// is printable ASCII only. An id too long for a key, or not printable
+// ASCII, is replaced by its SHA-256.
+func deliveryKey(header, id string) string {
+	prefix := "⟨" + strings.ToLower(header) + "⟩"
+	if len(prefix)+len(id) > maxIdempotencyKey || !validIdempotencyKey(id) {
+		sum := sha256.Sum256([]byte(id))
+		id = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return prefix + id
+}
+
 // validIdempotencyKey: 1 to 255 printable ASCII characters.
 func validIdempotencyKey(key string) bool {
 	if len(key) == 0 || len(key) > maxIdempotencyKey {
@@ -154,7 +198,8 @@ func validIdempotencyKey(key string) bool {
 }
 
 // requestHash identifies a request for its Idempotency-Key: method, query
-// (without appAuth's values, which change with each signature) and body.
+// (without appAuth's values, which change with each signature) and body;
+// never the headers, so a redelivery signed anew is the same request.
 func requestHash(method string, query url.Values, body []byte) string {
 	h := sha256.New()
 	h.Write([]byte(method + "\n" + query.Encode() + "\n"))

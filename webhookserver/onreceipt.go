@@ -66,8 +66,8 @@ func (s *Server) accept(c *gin.Context, e *Entry, bound params.Bound, body []byt
 		abort(c, http.StatusRequestEntityTooLarge, errorBody{Msg: msgTooLarge})
 		return
 	}
-	key := c.GetHeader(headerIdempotencyKey)
-	if key != "" && !validIdempotencyKey(key) {
+	key, ok := idempotencyKey(c, e)
+	if !ok {
 		abort(c, http.StatusBadRequest, errorBody{Msg: msgInvalidIdempotencyKey})
 		return
 	}
@@ -134,8 +134,9 @@ func (s *Server) accept(c *gin.Context, e *Entry, bound params.Bound, body []byt
 	}()
 }
 
-// runAccepted runs the steps of an accepted run and writes its outcome, in
-// one update: phase Succeeded or Failed, the steps and the error. A run
+// runAccepted runs the steps of an accepted run (or of a rerun) and writes
+// its outcome, in one update: phase Succeeded or Failed, the steps and the
+// error. A run
 // whose store was unavailable is left as it is: once its lease has passed,
 // a replica runs it again, under the same run id, so that each record is
 // written once.
@@ -166,9 +167,9 @@ func (s *Server) runAccepted(parent context.Context, e *Entry, run *v1alpha1.Wor
 		ID: run.Name, Namespace: run.Namespace, Workflow: run.Spec.Workflow, WorkflowUID: e.Route.UID,
 		ReceivedAt: received, StartedAt: started, FinishedAt: s.opts.Now(), Result: res,
 	})
-	keep, resp := run.Status.KeepUntil, run.Status.Response
+	keep, resp, rerunOf := run.Status.KeepUntil, run.Status.Response, run.Status.RerunOf
 	run.Status = finished.Status
-	run.Status.KeepUntil, run.Status.Response = keep, resp
+	run.Status.KeepUntil, run.Status.Response, run.Status.RerunOf = keep, resp, rerunOf
 	fctx, fcancel := context.WithTimeout(parent, finishTimeout)
 	defer fcancel()
 	if err := s.opts.Idempotency.Finish(fctx, run); err != nil {
@@ -209,14 +210,23 @@ func acceptedAnswer(resp *route.Response, vars *celexpr.Vars) (*v1alpha1.RunResp
 // the body, the headers by lower-case name without credentials and
 // signatures, and the query (without appAuth's values, already removed).
 func runRequest(e *Entry, header http.Header, body []byte, query url.Values) *v1alpha1.RunRequest {
-	headers := firstValues(header, strings.ToLower)
+	headers := withoutSecrets(e, firstValues(header, strings.ToLower))
+	return &v1alpha1.RunRequest{Body: string(body), Headers: headers, Query: firstValues(query, nil)}
+}
+
+// withoutSecrets deletes from headers (by lower-case name) those never kept
+// in a run, and returns it: credentials, appAuth's signature and the
+// route's signature headers.
+func withoutSecrets(e *Entry, headers map[string]string) map[string]string {
 	for _, h := range secretHeaders {
 		delete(headers, h)
 	}
 	if e.Signature != nil {
-		delete(headers, strings.ToLower(e.Signature.Header))
+		for _, h := range e.Signature.SignatureHeaders() {
+			delete(headers, strings.ToLower(h))
+		}
 	}
-	return &v1alpha1.RunRequest{Body: string(body), Headers: headers, Query: firstValues(query, nil)}
+	return headers
 }
 
 // requestVars are the CEL variables of an OnReceipt run: the same whether
@@ -250,5 +260,9 @@ func runVars(run *v1alpha1.WorkflowRun) (*celexpr.Vars, error) {
 	if run.Spec.ReceivedAt != nil {
 		received = run.Spec.ReceivedAt.Time
 	}
-	return requestVars(ps, run.Spec.Request, run.Name, received), nil
+	v := requestVars(ps, run.Spec.Request, run.Name, received)
+	if run.Status.RerunOf != "" {
+		v.WriteID = runhistory.RerunChainFirst(run.Name)
+	}
+	return v, nil
 }

@@ -15,8 +15,9 @@ import (
 // left unfinished.
 const DefaultRecoveryInterval = 10 * time.Second
 
-// Recovery finishes the OnReceipt runs that a replica accepted and did not
-// finish (it died, or its store was unavailable): every Interval it lists
+// Recovery finishes the OnReceipt runs (and reruns) that a replica accepted
+// and did not finish (it died, or its store was unavailable), and reruns
+// the failed runs whose rerun is asked for (rerun.go): every Interval it lists
 // the pending runs of its scope (one LIST, by label), and takes over each
 // OnReceipt run whose lease has passed and whose Workflow it serves. The
 // take-over is an update at the run's resourceVersion: exactly one replica
@@ -48,6 +49,7 @@ func (r *Recovery) Start(ctx context.Context) error {
 			return nil
 		case <-t.C:
 			r.recoverRuns(ctx, interval)
+			r.rerunRuns(ctx, interval)
 		}
 	}
 }
@@ -58,18 +60,26 @@ func (r *Recovery) recoverRuns(ctx context.Context, interval time.Duration) {
 	if runs == nil {
 		return
 	}
+	r.forEachListed(ctx, interval, "Pending runs not listed", runs.Pending, r.recoverRun)
+}
+
+// forEachListed lists runs of its scope with list (one call, bounded by
+// interval) and hands each to do, until ctx is done. A failed list is
+// logged with msg and tried again at the next look.
+func (r *Recovery) forEachListed(ctx context.Context, interval time.Duration, msg string,
+	list func(context.Context, string) ([]v1alpha1.WorkflowRun, error), do func(context.Context, *v1alpha1.WorkflowRun)) {
 	lctx, cancel := context.WithTimeout(ctx, interval)
-	pending, err := runs.Pending(lctx, r.Namespace)
+	runs, err := list(lctx, r.Namespace)
 	cancel()
 	if err != nil {
-		r.Log.Info("Pending runs not listed", "error", err.Error())
+		r.Log.Info(msg, "error", err.Error())
 		return
 	}
-	for i := range pending {
+	for i := range runs {
 		if ctx.Err() != nil {
 			return
 		}
-		r.recoverRun(ctx, &pending[i])
+		do(ctx, &runs[i])
 	}
 }
 

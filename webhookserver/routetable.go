@@ -35,8 +35,11 @@ type Entry struct {
 	Peers clientip.Resolver
 	// App holds the appAuth keys; nil when appAuth is off.
 	App *signing.AppCredentials
-	// Signature is the sender's HMAC header; nil when off.
-	Signature *signing.HeaderScheme
+	// Signature verifies the sender's signature; nil when off.
+	Signature signing.Verifier
+	// DeliveryHeader holds the sender's delivery id, the run's idempotency
+	// key when the request has no Idempotency-Key; "" when none.
+	DeliveryHeader string
 	// Limiter is the route's token bucket on this replica; nil without rateLimit.
 	Limiter *rate.Limiter
 	// Runs bounds the runs in progress of the route's WebhookServer on this

@@ -1,6 +1,7 @@
 package webhookserver
 
 import (
+	"maps"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,6 +30,12 @@ func (s *Server) recordRun(c *gin.Context, e *Entry, idem *idempotentRun, vars *
 // finishedRun is the WorkflowRun of a run whose answer is written.
 func (s *Server) finishedRun(c *gin.Context, e *Entry, vars *celexpr.Vars, res runner.Result, received, started time.Time) *v1alpha1.WorkflowRun {
 	rt := e.Route
+	var req *v1alpha1.RunRequest
+	if res.Err != nil {
+		// A failed run keeps its request, without credentials: what a
+		// rerun's steps read besides the params.
+		req = &v1alpha1.RunRequest{Body: vars.Body, Headers: withoutSecrets(e, maps.Clone(vars.Headers)), Query: vars.Query}
+	}
 	return runhistory.NewRun(runhistory.Run{
 		ID:          vars.RunID,
 		Namespace:   rt.Namespace,
@@ -40,6 +47,7 @@ func (s *Server) finishedRun(c *gin.Context, e *Entry, vars *celexpr.Vars, res r
 		FinishedAt:  s.opts.Now(),
 		Result:      res,
 		StatusCode:  c.Writer.Status(),
+		Request:     req,
 	})
 }
 

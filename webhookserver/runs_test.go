@@ -92,5 +92,23 @@ func TestRunsAreRecordedAfterTheirAnswer(t *testing.T) {
 		if len(st.Steps) != 1 || st.Steps[0].Name != "save" {
 			t.Errorf("steps = %+v", st.Steps)
 		}
+		// A failed run keeps its request, for a rerun; a successful one not.
+		if failed := st.Phase == v1alpha1.RunFailed; failed != (run.Spec.Request != nil) ||
+			failed && (run.Spec.Request.Body == "" || run.Spec.Request.Headers["content-type"] != jsonType) {
+			t.Errorf("run answered %d: request %+v", code, run.Spec.Request)
+		}
+	}
+}
+
+// TestFailedRunsKeepNoSecret: the request a failed run keeps has none of the
+// credentials and signature headers of its request.
+func TestFailedRunsKeepNoSecret(t *testing.T) {
+	e := &Entry{}
+	kept := withoutSecrets(e, map[string]string{
+		"authorization": "Bearer x", "cookie": "s=1", "x-hookflow-sign": "abc", "x-hookflow-appkey": "k",
+		"x-hookflow-timestamp": "1", "proxy-authorization": "Basic y", "x-shop": "eu",
+	})
+	if len(kept) != 1 || kept["x-shop"] != "eu" {
+		t.Errorf("kept headers %v, want x-shop alone", kept)
 	}
 }

@@ -10,9 +10,12 @@ import (
 )
 
 // checkSignature verifies the route's appAuth (AppKey + Sign, timestamp
-// window, replays) and its sender signature header. Every failure is the
-// same 401: the caller learns nothing of which part was wrong, and no log
-// line carries a key, a secret or a sign.
+// window, replays) and its sender signature (a preset's scheme or the
+// generic header; for a timestamped scheme, the window and replays of the
+// signed content). Every failure is the same 401: the caller learns nothing
+// of which part was wrong, and no log line carries a key, a secret or a
+// sign. A redelivery of a sender with a delivery id is not a replay: it is
+// signed anew, and its id makes it idempotent (idempotencyKey).
 func (s *Server) checkSignature(c *gin.Context, e *Entry, body []byte) bool {
 	if e.App != nil {
 		req := signing.AppRequestFrom(c.Request.Header, c.Request.URL.Query())
@@ -31,7 +34,16 @@ func (s *Server) checkSignature(c *gin.Context, e *Entry, body []byte) bool {
 		}
 	}
 	if e.Signature != nil {
-		if err := e.Signature.Verify(c.Request.Header, body); err != nil {
+		replayKey, err := e.Signature.Verify(c.Request.Header, body, s.opts.Now())
+		if err == nil && replayKey != "" {
+			err = s.replays.Remember(replayKey, s.opts.Now())
+		}
+		if errors.Is(err, signing.ErrCacheFull) {
+			s.opts.Log.Info("Replay cache full: refusing signed requests until it drains", "namespace", e.Route.Namespace, "workflow", e.Route.Name)
+			abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
+			return false
+		}
+		if err != nil {
 			s.refuseSignature(c, e, err)
 			return false
 		}

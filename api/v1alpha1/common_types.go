@@ -26,6 +26,19 @@ const (
 	// CaptureRequestedAtAnnotation (an RFC 3339 time) asks for a sample
 	// capture: each new value opens a capture window (sample.source Capture).
 	CaptureRequestedAtAnnotation = "hookflow.dev/capture-requested-at"
+	// RerunRequestedAtAnnotation (an RFC 3339 time) on a failed WorkflowRun
+	// says when a rerun of it was asked for (`kubectl hookflow rerun RUN`),
+	// together with RerunLabel.
+	RerunRequestedAtAnnotation = "hookflow.dev/rerun-requested-at"
+	// RerunLabel, with the value RerunRequested on a failed WorkflowRun,
+	// asks the webhook servers for a rerun of it: they find such runs with
+	// one label-selected LIST. The server that reruns it removes the label
+	// and records the new run in status.rerunBy; the new run names the
+	// first in status.rerunOf.
+	RerunLabel = "hookflow.dev/rerun"
+	// RerunRequested is the value of RerunLabel on a run whose rerun is
+	// asked for.
+	RerunRequested = "requested"
 	// Finalizer is set on the objects whose deletion the controllers observe.
 	Finalizer = "hookflow.dev/finalizer"
 )

@@ -212,18 +212,40 @@ type AppAuth struct {
 // +kubebuilder:validation:Enum=sha1;sha256;sha512
 type SignatureAlgorithm string
 
-// SignatureCheck checks prefix + hex(HMAC(secret, rawBody)) in a header.
+// SignaturePreset is a sender's whole signature scheme: its headers,
+// signed content, encoding, secret format and timestamp window.
+// +kubebuilder:validation:Enum=GitHub;Stripe;Slack;Shopify;StandardWebhooks
+type SignaturePreset string
+
+// The signature presets (README, "Signature presets").
+const (
+	SignaturePresetGitHub           SignaturePreset = "GitHub"
+	SignaturePresetStripe           SignaturePreset = "Stripe"
+	SignaturePresetSlack            SignaturePreset = "Slack"
+	SignaturePresetShopify          SignaturePreset = "Shopify"
+	SignaturePresetStandardWebhooks SignaturePreset = "StandardWebhooks"
+)
+
+// SignatureCheck checks a sender's signature: the scheme of a preset, or,
+// without one, prefix + hex(HMAC(secret, rawBody)) in a header.
+// +kubebuilder:validation:XValidation:rule="has(self.preset) || has(self.header)",message="header is required without a preset"
+// +kubebuilder:validation:XValidation:rule="!has(self.preset) || (!has(self.header) && !has(self.algorithm) && !has(self.prefix))",message="with a preset, header, algorithm and prefix must be unset: the preset fixes them"
 type SignatureCheck struct {
-	// Header holding the signature.
-	// +required
+	// Preset is the scheme of a known sender: GitHub, Stripe, Slack,
+	// Shopify or StandardWebhooks. Empty: the generic form (header,
+	// algorithm, prefix).
+	// +optional
+	Preset SignaturePreset `json:"preset,omitempty"`
+
+	// Header holding the signature; required without a preset.
+	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`
-	Header string `json:"header"`
+	Header string `json:"header,omitempty"`
 
-	// Algorithm of the HMAC.
+	// Algorithm of the HMAC; sha256 when unset.
 	// +optional
-	// +kubebuilder:default=sha256
 	Algorithm SignatureAlgorithm `json:"algorithm,omitempty"`
 
 	// Prefix before the hex digest, e.g. "sha256=".
@@ -232,9 +254,17 @@ type SignatureCheck struct {
 	Prefix string `json:"prefix,omitempty"`
 
 	// SecretRef is the key of a Secret, in the Workflow's namespace, holding
-	// the HMAC secret.
+	// the signing secret (key "secret" when unset). StandardWebhooks secrets
+	// are whsec_ followed by base64.
 	// +required
 	SecretRef SecretKeyReference `json:"secretRef"`
+
+	// AdditionalSecretRefs are more secrets accepted at the same time, for a
+	// rotation: a request signed with any of the secrets is accepted.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=4
+	AdditionalSecretRefs []SecretKeyReference `json:"additionalSecretRefs,omitempty"`
 }
 
 // RateLimit bounds the requests per second.

@@ -48,18 +48,21 @@ type WorkflowRunSpec struct {
 	// +optional
 	ReceivedAt *metav1.Time `json:"receivedAt,omitempty"`
 
-	// Request is what the steps of an OnReceipt run read besides params:
-	// kept from the moment the run is accepted, so that another replica
-	// can finish the run with the same CEL variables.
+	// Request is what the steps of a run read besides params: kept in an
+	// OnReceipt run from the moment it is accepted, so that another replica
+	// can finish it with the same CEL variables, and in a failed run (when
+	// its body is at most MaxRunRequestBody bytes), so that it can be
+	// rerun. A successful AfterRun run does not keep it.
 	// +optional
 	Request *RunRequest `json:"request,omitempty"`
 }
 
 // MaxRunRequestBody bounds the body kept in a WorkflowRun: an OnReceipt
-// request whose body is larger is refused with 413.
+// request whose body is larger is refused with 413; a failed AfterRun run
+// whose body is larger keeps no request, and cannot be rerun.
 const MaxRunRequestBody = 256 << 10
 
-// RunRequest is the request of an OnReceipt run, without its credentials.
+// RunRequest is the request of a run, without its credentials.
 type RunRequest struct {
 	// Body is the raw request body.
 	// +optional
@@ -162,6 +165,18 @@ type WorkflowRunStatus struct {
 	// +optional
 	LeaseUntil *metav1.Time `json:"leaseUntil,omitempty"`
 
+	// RerunOf names the run that this run reran (`kubectl hookflow
+	// rerun`): same Workflow, same params and request, a new run id.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	RerunOf string `json:"rerunOf,omitempty"`
+
+	// RerunBy names the run that reran this one: a run is rerun at most
+	// once (a failed rerun is rerun in turn).
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	RerunBy string `json:"rerunBy,omitempty"`
+
 	// Conditions: Ready once the run has finished.
 	// +optional
 	// +listType=map
@@ -177,6 +192,7 @@ type WorkflowRunStatus struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Code",type=integer,JSONPath=`.status.response.statusCode`
 // +kubebuilder:printcolumn:name="Duration",type=string,JSONPath=`.status.duration`
+// +kubebuilder:printcolumn:name="Rerun Of",type=string,JSONPath=`.status.rerunOf`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type WorkflowRun struct {
 	metav1.TypeMeta   `json:",inline"`

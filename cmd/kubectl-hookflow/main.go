@@ -57,7 +57,12 @@ Usage:
 
   kubectl hookflow runs WORKFLOW [-n NAMESPACE] [--limit 20] [-o json]
       Print the recent runs of a Workflow, newest first: phase, HTTP status
-      code, duration, error and age.
+      code, duration, error, the run it reran, and age.
+
+  kubectl hookflow rerun RUN [-n NAMESPACE] [--wait] [--timeout 2m]
+      Run a failed WorkflowRun again with the params and request it kept, as
+      a new run linked to it (status.rerunOf). Refused for a run that is not
+      Failed or already has a rerun. With --wait, print the rerun's outcome.
 
   kubectl hookflow help [COMMAND]
       Print this help, or the flags of COMMAND.
@@ -85,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"capture": runCapture,
 		"records": runRecords,
 		"runs":    runRuns,
+		"rerun":   runRerun,
 	}
 	name, rest := splitCommand(args)
 	switch {

@@ -200,6 +200,9 @@ func TestRuns(t *testing.T) {
 			Error: "step save: insert into worksheet orders: order_id \"A-1001\" is already taken by record rec-a",
 		}),
 		workflowRun(ns, "invoices", "run-9", 0, v1alpha1.WorkflowRunStatus{Phase: v1alpha1.RunSucceeded}),
+		workflowRun(ns, "orders", "run-2-rerun-1", 5*time.Minute, v1alpha1.WorkflowRunStatus{
+			Phase: v1alpha1.RunSucceeded, Duration: "40ms", RerunOf: "run-2",
+		}),
 	)
 
 	t.Run("table", func(t *testing.T) {
@@ -219,10 +222,14 @@ func TestRuns(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 			t.Fatalf("%v: %q", err, r.stdout)
 		}
-		if len(got) != 2 || got[0].Name != "run-3" || got[1].Name != "run-2" {
-			t.Fatalf("got %+v, want run-3 then run-2", got)
+		if len(got) != 2 || got[0].Name != "run-3" || got[1].Name != "run-2-rerun-1" || got[1].RerunOf != "run-2" {
+			t.Fatalf("got %+v, want run-3 then run-2-rerun-1 (rerun of run-2)", got)
 		}
-		if f := got[1]; f.Phase != v1alpha1.RunFailed || f.StatusCode != 500 || f.Duration != "2s" ||
+		r = plugin("runs", "orders", "-n", ns, "--limit", "3", "-o", "json")
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 3 {
+			t.Fatalf("%v: %q", err, r.stdout)
+		}
+		if f := got[2]; f.Phase != v1alpha1.RunFailed || f.StatusCode != 500 || f.Duration != "2s" ||
 			!strings.HasSuffix(f.Error, "taken by record rec-a") || !f.ReceivedAt.Equal(&started) {
 			t.Errorf("run-2 = %+v", f)
 		}
@@ -230,7 +237,7 @@ func TestRuns(t *testing.T) {
 
 	t.Run("no runs", func(t *testing.T) {
 		r := plugin("runs", "absent", "-n", ns)
-		if r.code != 0 || r.stdout != "NAME   PHASE   CODE   DURATION   ERROR   AGE\n" {
+		if r.code != 0 || r.stdout != "NAME   PHASE   CODE   DURATION   ERROR   RERUN OF   AGE\n" {
 			t.Errorf("%v; want exit 0 and the header alone", r)
 		}
 	})

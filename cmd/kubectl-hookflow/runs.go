@@ -25,12 +25,13 @@ const runsSynopsis = `Usage: kubectl hookflow runs WORKFLOW [-n NAMESPACE] [--li
 
 Print the recent runs of a Workflow kept as WorkflowRuns (by their label
 ` + v1alpha1.WorkflowLabel + `), newest first: NAME, PHASE, CODE (the HTTP status
-answered), DURATION, ERROR (cut to 60 characters) and AGE.`
+answered), DURATION, ERROR (cut to 60 characters), RERUN OF (the run that a
+rerun reran: kubectl hookflow rerun) and AGE.`
 
 func runRuns(args []string, stdout, stderr io.Writer) int {
 	c := newCLI("runs", runsSynopsis, stdout, stderr)
 	limit := c.flags.Int("limit", 20, "print at most the newest N runs")
-	output := c.flags.StringP("output", "o", "", "json: print a JSON array of {name, phase, statusCode, duration, error, receivedAt}")
+	output := c.flags.StringP("output", "o", "", "json: print a JSON array of {name, phase, statusCode, duration, error, receivedAt, rerunOf, rerunBy}")
 	name, code := c.parse(args)
 	if code >= 0 {
 		return code
@@ -56,12 +57,12 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 		return printJSON(c, runsJSON(runs))
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 8, 3, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tPHASE\tCODE\tDURATION\tERROR\tAGE")
+	fmt.Fprintln(tw, "NAME\tPHASE\tCODE\tDURATION\tERROR\tRERUN OF\tAGE")
 	now := clock()
 	for i := range runs {
 		r := &runs[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Status.Phase, statusCode(r), runDuration(r),
-			cut(oneLine(r.Status.Error), maxErrorCell), age(now, receivedAt(r)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Status.Phase, statusCode(r), runDuration(r),
+			cut(oneLine(r.Status.Error), maxErrorCell), r.Status.RerunOf, age(now, receivedAt(r)))
 	}
 	if err := tw.Flush(); err != nil {
 		return c.fail(fmt.Errorf("write: %w", err))
@@ -124,13 +125,17 @@ type runJSON struct {
 	Duration   string            `json:"duration,omitempty"`
 	Error      string            `json:"error,omitempty"`
 	ReceivedAt *metav1.Time      `json:"receivedAt,omitempty"`
+	// RerunOf names the run this one reran; RerunBy the run that reran it.
+	RerunOf string `json:"rerunOf,omitempty"`
+	RerunBy string `json:"rerunBy,omitempty"`
 }
 
 func runsJSON(runs []v1alpha1.WorkflowRun) []runJSON {
 	out := make([]runJSON, len(runs))
 	for i := range runs {
 		r := &runs[i]
-		out[i] = runJSON{Name: r.Name, Phase: r.Status.Phase, Duration: runDuration(r), Error: r.Status.Error, ReceivedAt: r.Spec.ReceivedAt}
+		out[i] = runJSON{Name: r.Name, Phase: r.Status.Phase, Duration: runDuration(r), Error: r.Status.Error, ReceivedAt: r.Spec.ReceivedAt,
+			RerunOf: r.Status.RerunOf, RerunBy: r.Status.RerunBy}
 		if r.Status.Response != nil {
 			out[i].StatusCode = r.Status.Response.StatusCode
 		}

@@ -164,6 +164,9 @@ func SecurityText(rt *route.Route) string {
 
 // SignatureText describes a signature header in words.
 func SignatureText(s *route.Signature) string {
+	if s.Preset != "" {
+		return fmt.Sprintf("Signature: the %s scheme, header %s (the README's signature presets).", s.Preset, s.Header)
+	}
 	return fmt.Sprintf("Signature: header %s = %q + lowercase hex(HMAC-%s(secret, rawBody)).", s.Header, s.Prefix, strings.ToUpper(s.Algorithm))
 }
 

@@ -22,6 +22,11 @@ type Vars struct {
 	Steps map[string]StepOutput
 	// RunID is the id of the run.
 	RunID string
+	// WriteID keys the run's writes (WriteKey); RunID when empty. A rerun
+	// sets it to the first run of its chain of reruns, so that it does not
+	// write again what an earlier run of the chain wrote before failing.
+	// It is not a CEL variable.
+	WriteID string
 	// Now is the time the request was received.
 	Now time.Time
 }
@@ -87,3 +92,13 @@ func (a *activation) ResolveName(name string) (any, bool) {
 
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
+
+// WriteKey is the key of the write of step: a retry of the step for the
+// same run (or a rerun of the run) writes the same record once.
+func (v *Vars) WriteKey(step string) string {
+	id := v.WriteID
+	if id == "" {
+		id = v.RunID
+	}
+	return id + "/" + step
+}

@@ -36,12 +36,21 @@ type Security struct {
 	RateLimit *RateLimit
 }
 
-// Signature is a compiled security.signature.
+// Signature is a compiled security.signature: a preset, or the generic
+// form (Header, Prefix, Algorithm).
 type Signature struct {
+	// Preset is the sender's scheme; "" for the generic form.
+	Preset string
+	// Header holds the signature: the preset's, or the generic form's.
 	Header    string
 	Prefix    string
 	Algorithm string
-	Secret    SecretKey
+	// DeliveryHeader holds the sender's delivery id, used as the run's
+	// idempotency key; "" when the sender sends none.
+	DeliveryHeader string
+	// Secrets are the Secret keys of the signing secrets, secretRef first
+	// then additionalSecretRefs: any of them is accepted.
+	Secrets []SecretKey
 }
 
 // RateLimit is a token bucket.
@@ -63,17 +72,32 @@ func SecretKeys(wf *v1alpha1.Workflow) []SecretKey {
 		keys = append(keys, SecretKey{a.SecretRef.Name, AppKeyKey}, SecretKey{a.SecretRef.Name, SecretKeyKey})
 	}
 	if s := sec.Signature; s != nil {
-		keys = append(keys, signatureSecret(s))
+		keys = append(keys, signatureSecrets(s)...)
 	}
 	return keys
 }
 
-func signatureSecret(s *v1alpha1.SignatureCheck) SecretKey {
-	key := s.SecretRef.Key
-	if key == "" {
-		key = DefaultSignatureKey
+// SignatureSecretKeys returns the Secret keys of a Workflow's signing
+// secrets, secretRef first, and the preset whose format they must have
+// ("" for none).
+func SignatureSecretKeys(wf *v1alpha1.Workflow) (preset string, keys []SecretKey) {
+	sec := wf.Spec.Trigger.Webhook.Security
+	if sec == nil || sec.Signature == nil {
+		return "", nil
 	}
-	return SecretKey{Name: s.SecretRef.Name, Key: key}
+	return string(sec.Signature.Preset), signatureSecrets(sec.Signature)
+}
+
+func signatureSecrets(s *v1alpha1.SignatureCheck) []SecretKey {
+	keys := make([]SecretKey, 0, 1+len(s.AdditionalSecretRefs))
+	for _, ref := range append([]v1alpha1.SecretKeyReference{s.SecretRef}, s.AdditionalSecretRefs...) {
+		key := ref.Key
+		if key == "" {
+			key = DefaultSignatureKey
+		}
+		keys = append(keys, SecretKey{Name: ref.Name, Key: key})
+	}
+	return keys
 }
 
 func compileSecurity(hook *v1alpha1.WebhookTrigger, path *field.Path) (Security, field.ErrorList) {
@@ -95,16 +119,8 @@ func compileSecurity(hook *v1alpha1.WebhookTrigger, path *field.Path) (Security,
 		out.AppAuth = a.SecretRef.Name
 	}
 	if s := sec.Signature; s != nil {
-		alg := string(s.Algorithm)
-		if alg == "" {
-			alg = "sha256"
-		}
-		switch alg {
-		case "sha1", "sha256", "sha512":
-		default:
-			errs = append(errs, field.NotSupported(secPath.Child("signature", "algorithm"), alg, []string{"sha1", "sha256", "sha512"}))
-		}
-		out.Signature = &Signature{Header: s.Header, Prefix: s.Prefix, Algorithm: alg, Secret: signatureSecret(s)}
+		sig, sigErrs := compileSignature(s, secPath.Child("signature"))
+		out.Signature, errs = sig, append(errs, sigErrs...)
 	}
 	set, err := clientip.ParseSet(sec.IPWhitelist)
 	if err != nil {

@@ -40,6 +40,11 @@ const (
 // run whose params were over MaxParamsBytes and are not kept.
 const ParamsOmittedAnnotation = "hookflow.dev/params-omitted"
 
+// RequestOmittedAnnotation is set, with the size of its body in bytes, on a
+// failed run whose request body was over v1alpha1.MaxRunRequestBody and is
+// not kept.
+const RequestOmittedAnnotation = "hookflow.dev/request-omitted"
+
 // Limits are the history limits of a Workflow: how many runs of each
 // outcome are kept.
 type Limits struct {
@@ -82,6 +87,9 @@ type Run struct {
 	StatusCode int
 	// Error of a failed run; Result.Err's message when empty.
 	Error string
+	// Request (without credentials) is kept by a failed run only, so that
+	// it can be rerun with the same CEL variables.
+	Request *v1alpha1.RunRequest
 }
 
 // NewRun builds the WorkflowRun of a finished run: labelled with its
@@ -116,7 +124,14 @@ func NewRun(in Run) *v1alpha1.WorkflowRun {
 		if len(raw) <= MaxParamsBytes {
 			run.Spec.Params = &apiextensionsv1.JSON{Raw: raw}
 		} else {
-			run.Annotations = map[string]string{ParamsOmittedAnnotation: strconv.Itoa(len(raw))}
+			annotate(run, ParamsOmittedAnnotation, strconv.Itoa(len(raw)))
+		}
+	}
+	if phase == v1alpha1.RunFailed && in.Request != nil {
+		if n := len(in.Request.Body); n <= v1alpha1.MaxRunRequestBody {
+			run.Spec.Request = in.Request
+		} else {
+			annotate(run, RequestOmittedAnnotation, strconv.Itoa(n))
 		}
 	}
 	if in.StatusCode != 0 {
@@ -141,6 +156,13 @@ func NewRun(in Run) *v1alpha1.WorkflowRun {
 		})
 	}
 	return run
+}
+
+func annotate(run *v1alpha1.WorkflowRun, key, value string) {
+	if run.Annotations == nil {
+		run.Annotations = map[string]string{}
+	}
+	run.Annotations[key] = value
 }
 
 func timePtr(t time.Time) *metav1.Time {

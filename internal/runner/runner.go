@@ -122,7 +122,7 @@ func createRecord(ctx context.Context, rt *route.Route, step *route.Step, vars *
 		UniqueField:  uniqueField,
 		UniqueKey:    uniqueKey,
 		IndexKeys:    record.IndexKeys(action.Worksheet.Fields, normalized),
-		WriteKey:     vars.RunID + "/" + step.Name,
+		WriteKey:     vars.WriteKey(step.Name),
 		CreatedBy:    v1alpha1.RunReference{Workflow: rt.Name, Run: vars.RunID},
 	})
 	if errors.Is(err, store.ErrDuplicate) {

@@ -158,3 +158,18 @@ func TestRunFailures(t *testing.T) {
 		})
 	}
 }
+
+// A rerun keys its writes by the first run of its chain, so that a record
+// an earlier run wrote before failing is not written twice, while the
+// record's provenance names the rerun that wrote it.
+func TestRerunKeysItsWritesByTheFirstRunOfItsChain(t *testing.T) {
+	rs := &records{}
+	v := vars(map[string]any{"order_id": "A-1", "amount": 2.5})
+	v.RunID, v.WriteID = "run-1-rerun-2", "run-1"
+	if res := Run(context.Background(), compiled(t), v, rs); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got := rs.got[0]; got.WriteKey != "run-1/save" || got.CreatedBy.Run != "run-1-rerun-2" {
+		t.Errorf("rerun's record: write key %q, created by run %q; want run-1/save, run-1-rerun-2", got.WriteKey, got.CreatedBy.Run)
+	}
+}

@@ -61,7 +61,7 @@ func updateRecord(ctx context.Context, rt *route.Route, step *route.Step, vars *
 	if err != nil {
 		return "", nil, &InputError{Err: err}
 	}
-	writeKey := vars.RunID + "/" + step.Name
+	writeKey := vars.WriteKey(step.Name)
 	u := store.Update{
 		Namespace:    rt.Namespace,
 		Worksheet:    action.Worksheet.Name,

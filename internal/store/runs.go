@@ -50,6 +50,22 @@ type RunStore interface {
 	Expired(run *v1alpha1.WorkflowRun) bool
 }
 
+// RerunStore finds the failed runs whose rerun is asked for
+// (v1alpha1.RerunLabel) and links them to their rerun. A RunStore that
+// keeps runs where `kubectl hookflow rerun` cannot ask for one (PostgreSQL)
+// does not implement it. The rerun itself is begun with Begin, under its
+// deterministic name (runhistory.RerunName): the first Begin decides which
+// replica runs it.
+type RerunStore interface {
+	// RerunRequested lists the runs of namespace (all namespaces when
+	// empty) whose rerun is asked for: one LIST, by label, of those only.
+	RerunRequested(ctx context.Context, namespace string) ([]v1alpha1.WorkflowRun, error)
+	// MarkRerun records, on the run whose rerun was asked for, the name of
+	// its rerun (status.rerunBy; empty when it cannot be rerun) and takes
+	// the request away, if the run has not changed since it was read.
+	MarkRerun(ctx context.Context, run *v1alpha1.WorkflowRun, rerunBy string) error
+}
+
 // IdempotentRun is what a run written as it begins needs: a request with
 // an Idempotency-Key, or an OnReceipt run (with or without a key).
 type IdempotentRun struct {
@@ -75,6 +91,8 @@ type IdempotentRun struct {
 	Params   *apiextensionsv1.JSON
 	Request  *v1alpha1.RunRequest
 	Response *v1alpha1.RunResponse
+	// RerunOf names the run that this run reruns (status.rerunOf).
+	RerunOf string
 }
 
 // Name is the name (and the run id) of the run: RunName of its key, or ID
@@ -123,6 +141,7 @@ func (in IdempotentRun) Begun(now time.Time) *v1alpha1.WorkflowRun {
 			StartedAt:  &started,
 			LeaseUntil: &lease,
 			Response:   in.Response,
+			RerunOf:    in.RerunOf,
 		},
 	}
 	if in.Key != "" {
