@@ -112,6 +112,11 @@ func securityHeaders(wf *v1alpha1.Workflow, secrets secretValues, body []byte, n
 		h.Set(signing.HeaderTimestamp, ts)
 		h.Set(signing.HeaderSign, signing.AppSign(secretKey, string(appKey), ts, body))
 	}
+	if s := sec.Signature; s != nil && s.Preset != "" {
+		// The sender's own scheme (timestamps, delivery ids, its secret
+		// format): signed by the sender, not imitated here.
+		return nil, fmt.Errorf("security.signature: preset %s is signed by the sender itself; send the request from %s (or its own CLI or test tool)", s.Preset, s.Preset)
+	}
 	if s := sec.Signature; s != nil {
 		key := signatureKey(s)
 		secret := secrets[key]

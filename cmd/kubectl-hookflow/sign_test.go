@@ -214,6 +214,9 @@ func TestNewRequestErrors(t *testing.T) {
 		{"header without name", workflow(nil), nil, outgoing{Headers: []string{": b"}}, `--header ": b"`},
 		{"no appAuth values", workflow(appAuth("shop-app")), nil, outgoing{}, "security.appAuth"},
 		{"no signature value", workflow(githubStyle("gh", "")), nil, outgoing{}, `no key "secret" of Secret "gh"`},
+		{"signature preset", workflow(&v1alpha1.WebhookSecurity{Signature: &v1alpha1.SignatureCheck{
+			Preset: v1alpha1.SignaturePresetGitHub, SecretRef: v1alpha1.SecretKeyReference{Name: "gh"}}}),
+			secretValues{{Name: "gh", Key: "secret"}: []byte("s")}, outgoing{}, "preset GitHub is signed by the sender itself"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.out.URL = hookURL
