@@ -116,6 +116,9 @@ func (c *cli) parseArgs(args []string, what string, max int) (string, int) {
 	switch {
 	case errors.Is(err, pflag.ErrHelp):
 		fmt.Fprintln(c.stdout, c.synopsis)
+		if c.flags.HasFlags() {
+			fmt.Fprintf(c.stdout, "Flags:\n%s\n", c.flags.FlagUsages())
+		}
 		fmt.Fprintf(c.stdout, "Kubernetes flags:\n%s", c.kubeFlagSet.FlagUsages())
 		return "", exitOK
 	case err != nil:

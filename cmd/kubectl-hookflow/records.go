@@ -41,12 +41,7 @@ const recordsSynopsis = `Usage: kubectl hookflow records WORKSHEET [-n NAMESPACE
 Print the records of a Worksheet kept as WorksheetRecords (storage.type
 CustomResource), newest first: NAME, one column per field, CREATED BY
 (workflow/run) and AGE. A Worksheet kept in PostgreSQL is refused: its
-records are in its table (status.table).
-
-Flags:
-      --limit int       print at most the newest N records (default 50)
-  -o, --output string   json: print a JSON array of {name, values, createdBy, createdAt}
-`
+records are in its table (status.table).`
 
 func runRecords(args []string, stdout, stderr io.Writer) int {
 	c := newCLI("records", recordsSynopsis, stdout, stderr)

@@ -39,7 +39,7 @@ func runRerun(args []string, stdout, stderr io.Writer) int {
 	c := newCLI("rerun", rerunSynopsis, stdout, stderr)
 	wait := c.flags.Bool("wait", false, "wait for the rerun to finish and print its outcome")
 	timeout := c.flags.Duration("timeout", 2*time.Minute, "how long to wait in all, with --wait")
-	name, code := c.parse(args)
+	name, code := c.parseArgs(args, "RUN name", 1)
 	if code >= 0 {
 		return code
 	}

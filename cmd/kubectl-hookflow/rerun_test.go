@@ -138,3 +138,16 @@ func playRerun(t *testing.T, ns, first string, phase v1alpha1.RunPhase) {
 		t.Fatal(err)
 	}
 }
+
+// TestRerunUsage: rerun takes one RUN name, and its help lists its flags.
+func TestRerunUsage(t *testing.T) {
+	if r := plugin("rerun"); r.code != 2 || !strings.Contains(r.stderr, "want one RUN name") {
+		t.Errorf("rerun without a name: %v; want exit 2 and %q", r, "want one RUN name")
+	}
+	if r := plugin("rerun", "a", "b"); r.code != 2 || !strings.Contains(r.stderr, "want at most 1 argument, got 2") {
+		t.Errorf("rerun with two names: %v; want exit 2", r)
+	}
+	if r := plugin("rerun", "--help"); r.code != 0 || !strings.Contains(r.stdout, "--wait") || !strings.Contains(r.stdout, "--timeout") {
+		t.Errorf("rerun --help: %v; want its flags", r)
+	}
+}
