@@ -17,36 +17,38 @@ import (
 // sign. A redelivery of a sender with a delivery id is not a replay: it is
 // signed anew, and its id makes it idempotent (idempotencyKey).
 func (s *Server) checkSignature(c *gin.Context, e *Entry, body []byte) bool {
+	now := s.opts.Now()
 	if e.App != nil {
 		req := signing.AppRequestFrom(c.Request.Header, c.Request.URL.Query())
-		err := signing.VerifyApp(*e.App, req, body, s.opts.Now())
-		if err == nil {
-			err = s.replays.Remember(req.Sign, s.opts.Now())
-		}
-		if errors.Is(err, signing.ErrCacheFull) {
-			s.opts.Log.Info("Replay cache full: refusing signed requests until it drains", "namespace", e.Route.Namespace, "workflow", e.Route.Name)
-			abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
-			return false
-		}
-		if err != nil {
-			s.refuseSignature(c, e, err)
+		if !s.admitSigned(c, e, req.Sign, signing.VerifyApp(*e.App, req, body, now)) {
 			return false
 		}
 	}
 	if e.Signature != nil {
-		replayKey, err := e.Signature.Verify(c.Request.Header, body, s.opts.Now())
-		if err == nil && replayKey != "" {
-			err = s.replays.Remember(replayKey, s.opts.Now())
-		}
-		if errors.Is(err, signing.ErrCacheFull) {
-			s.opts.Log.Info("Replay cache full: refusing signed requests until it drains", "namespace", e.Route.Namespace, "workflow", e.Route.Name)
-			abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
+		replayKey, err := e.Signature.Verify(c.Request.Header, body, now)
+		if !s.admitSigned(c, e, replayKey, err) {
 			return false
 		}
-		if err != nil {
-			s.refuseSignature(c, e, err)
-			return false
-		}
+	}
+	return true
+}
+
+// admitSigned ends the check of one scheme: a verified request with a
+// replay key is remembered, and refused if it was seen inside the window.
+// It answers 401 for an invalid signature or a replay, 503 while the
+// replay cache is full, and returns whether the request goes on.
+func (s *Server) admitSigned(c *gin.Context, e *Entry, replayKey string, err error) bool {
+	if err == nil && replayKey != "" {
+		err = s.replays.Remember(replayKey, s.opts.Now())
+	}
+	if errors.Is(err, signing.ErrCacheFull) {
+		s.opts.Log.Info("Replay cache full: refusing signed requests until it drains", "namespace", e.Route.Namespace, "workflow", e.Route.Name)
+		abort(c, http.StatusServiceUnavailable, errorBody{Msg: msgUnavailable})
+		return false
+	}
+	if err != nil {
+		s.refuseSignature(c, e, err)
+		return false
 	}
 	return true
 }
