@@ -22,6 +22,7 @@ type memoryOptions struct {
 	CRDDir       string
 	SamplesDir   string
 	Workflows    int
+	Foreign      int
 	Records      int64
 	SeedWorkers  int
 	ReadyTimeout time.Duration
@@ -49,6 +50,7 @@ func runMemory(args []string) error {
 	fs.StringVar(&opts.CRDDir, "crds", "config/crd/bases", "Directory of the CRD manifests.")
 	fs.StringVar(&opts.SamplesDir, "samples", "config/samples", "Directory of the samples: its WebhookServer, Worksheet and Workflow are the ones created.")
 	fs.IntVar(&opts.Workflows, "workflows", 1000, "Workflows created (copies of the sample Workflow) before the manager starts.")
+	fs.IntVar(&opts.Foreign, "foreign", 0, "Deployments, Services and Roles (of each) of other applications, without hookflow's label, created before the manager starts: what a real cluster holds besides hookflow's.")
 	fs.Int64Var(&opts.Records, "records", targetSeededRecords, "WorksheetRecords of the sample Worksheet written into etcd before the manager starts.")
 	fs.IntVar(&opts.SeedWorkers, "seed-workers", 4, "Concurrent etcd transactions (100 records each) writing the records.")
 	fs.DurationVar(&opts.ReadyTimeout, "ready-timeout", 3*time.Minute, "Longest wait for every Workflow to be Ready.")
@@ -99,7 +101,10 @@ func measureMemory(ctx context.Context, opts memoryOptions) (memoryMeasurement, 
 			opts.Log.Error(err, "Cannot stop the control plane")
 		}
 	}()
-	opts.Log.Info("Creating the objects", "workflows", opts.Workflows, "records", opts.Records)
+	opts.Log.Info("Creating the objects", "workflows", opts.Workflows, "records", opts.Records, "foreign", opts.Foreign)
+	if err := cp.createForeign(ctx, opts.Foreign); err != nil {
+		return m, err
+	}
 	if m.Seeding, err = cp.fill(ctx, opts.SamplesDir, opts.Workflows, opts.Records, opts.SeedWorkers); err != nil {
 		return m, err
 	}
@@ -157,6 +162,9 @@ func printMemory(w io.Writer, opts memoryOptions, m memoryMeasurement) {
 	fmt.Fprintf(w, "records             %d present (%d seeded into etcd in %.1f s)\n", m.Seeding.Present, m.Seeding.Seeded, m.Seeding.Seconds)
 	if m.Seeding.Note != "" {
 		fmt.Fprintf(w, "                    (%s)\n", m.Seeding.Note)
+	}
+	if opts.Foreign > 0 {
+		fmt.Fprintf(w, "other applications  %d Deployments, Services and Roles each, not hookflow's\n", opts.Foreign)
 	}
 	fmt.Fprintf(w, "workflows Ready     %d of %d, %.1f s after the manager started\n", m.Ready, opts.Workflows, m.TimeToReady.Seconds())
 	fmt.Fprintf(w, "RSS peak (VmHWM)    %s\n", mib(m.PeakKiB))
