@@ -136,12 +136,22 @@ func readSample(path string, obj client.Object) error {
 
 // createWorkflows creates n copies of wf, named <name>-0000 and on.
 func (cp *memoryControlPlane) createWorkflows(ctx context.Context, wf *v1alpha1.Workflow, n int) error {
-	names := make(chan string)
+	return cp.createAll(ctx, n, func(i int) []client.Object {
+		copied := wf.DeepCopy()
+		copied.Name, copied.Namespace = fmt.Sprintf("%s-%04d", wf.Name, i), sampleNamespace
+		return []client.Object{copied}
+	})
+}
+
+// createAll creates the objects of objects(i) for every i below n, with
+// memoryCreators goroutines, and returns every error.
+func (cp *memoryControlPlane) createAll(ctx context.Context, n int, objects func(i int) []client.Object) error {
+	next := make(chan int)
 	go func() {
-		defer close(names)
+		defer close(next)
 		for i := range n {
 			select {
-			case names <- fmt.Sprintf("%s-%04d", wf.Name, i):
+			case next <- i:
 			case <-ctx.Done():
 				return
 			}
@@ -154,13 +164,13 @@ func (cp *memoryControlPlane) createWorkflows(ctx context.Context, wf *v1alpha1.
 	)
 	for range memoryCreators {
 		wg.Go(func() {
-			for name := range names {
-				copied := wf.DeepCopy()
-				copied.Name, copied.Namespace = name, sampleNamespace
-				if err := cp.client.Create(ctx, copied); err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("create Workflow %s: %w", name, err))
-					mu.Unlock()
+			for i := range next {
+				for _, obj := range objects(i) {
+					if err := cp.client.Create(ctx, obj); err != nil {
+						mu.Lock()
+						errs = append(errs, fmt.Errorf("create %T %s: %w", obj, obj.GetName(), err))
+						mu.Unlock()
+					}
 				}
 			}
 		})

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -47,7 +45,7 @@ func foreignObjects(i int) []client.Object {
 }
 
 // createForeign creates the namespace of the other applications and n
-// sets of foreignObjects, with memoryCreators goroutines.
+// sets of foreignObjects.
 func (cp *memoryControlPlane) createForeign(ctx context.Context, n int) error {
 	if n == 0 {
 		return nil
@@ -56,35 +54,5 @@ func (cp *memoryControlPlane) createForeign(ctx context.Context, n int) error {
 	if err := cp.client.Create(ctx, ns); err != nil {
 		return fmt.Errorf("create namespace %s: %w", foreignNamespace, err)
 	}
-	next := make(chan int)
-	go func() {
-		defer close(next)
-		for i := range n {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
-	for range memoryCreators {
-		wg.Go(func() {
-			for i := range next {
-				for _, obj := range foreignObjects(i) {
-					if err := cp.client.Create(ctx, obj); err != nil {
-						mu.Lock()
-						errs = append(errs, fmt.Errorf("create %T %s: %w", obj, obj.GetName(), err))
-						mu.Unlock()
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return cp.createAll(ctx, n, foreignObjects)
 }
