@@ -97,12 +97,9 @@ func (r *Recovery) recoverRun(ctx context.Context, run *v1alpha1.WorkflowRun) {
 		// Not served, or waiting for a sample capture: no steps to run.
 		return
 	}
-	release := func() {}
-	if e.Runs != nil {
-		var ok bool
-		if release, ok = e.Runs.TryTake(); !ok {
-			return // no free slot: at the next look
-		}
+	release, ok := runSlot(e)
+	if !ok {
+		return // no free slot: at the next look
 	}
 	defer release()
 	log := r.Log.WithValues("namespace", run.Namespace, "workflow", run.Spec.Workflow, "run", run.Name)
@@ -138,4 +135,13 @@ func ownedBy(run *v1alpha1.WorkflowRun, e *Entry) bool {
 		}
 	}
 	return false
+}
+
+// runSlot takes one of the slots of e's runs (maxConcurrentRuns) for a run
+// started off the request path; ok is false when none is free.
+func runSlot(e *Entry) (release func(), ok bool) {
+	if e.Runs == nil {
+		return func() {}, true
+	}
+	return e.Runs.TryTake()
 }

@@ -62,12 +62,9 @@ func (r *Recovery) rerunRun(ctx context.Context, reruns store.RerunStore, first 
 		}
 		return
 	}
-	release := func() {}
-	if e.Runs != nil {
-		var ok bool
-		if release, ok = e.Runs.TryTake(); !ok {
-			return // no free slot: at the next look
-		}
+	release, ok := runSlot(e)
+	if !ok {
+		return // no free slot: at the next look
 	}
 	defer release()
 	name := runhistory.RerunName(first)
