@@ -124,14 +124,14 @@ func NewRun(in Run) *v1alpha1.WorkflowRun {
 		if len(raw) <= MaxParamsBytes {
 			run.Spec.Params = &apiextensionsv1.JSON{Raw: raw}
 		} else {
-			annotate(run, ParamsOmittedAnnotation, strconv.Itoa(len(raw)))
+			metav1.SetMetaDataAnnotation(&run.ObjectMeta, ParamsOmittedAnnotation, strconv.Itoa(len(raw)))
 		}
 	}
 	if phase == v1alpha1.RunFailed && in.Request != nil {
 		if n := len(in.Request.Body); n <= v1alpha1.MaxRunRequestBody {
 			run.Spec.Request = in.Request
 		} else {
-			annotate(run, RequestOmittedAnnotation, strconv.Itoa(n))
+			metav1.SetMetaDataAnnotation(&run.ObjectMeta, RequestOmittedAnnotation, strconv.Itoa(n))
 		}
 	}
 	if in.StatusCode != 0 {
@@ -156,13 +156,6 @@ func NewRun(in Run) *v1alpha1.WorkflowRun {
 		})
 	}
 	return run
-}
-
-func annotate(run *v1alpha1.WorkflowRun, key, value string) {
-	if run.Annotations == nil {
-		run.Annotations = map[string]string{}
-	}
-	run.Annotations[key] = value
 }
 
 func timePtr(t time.Time) *metav1.Time {
