@@ -108,7 +108,7 @@ func (k *kube) get(ctx context.Context, resource schema.GroupVersionResource, ki
 	case apierrors.IsNotFound(err) && apiMissing(err):
 		return fmt.Errorf("the API of %s (%s) is not served by this cluster: are the hookflow CRDs installed?", kind, resource.GroupVersion())
 	case apierrors.IsNotFound(err):
-		return fmt.Errorf("%s %q not found in namespace %q", kind, name, k.namespace)
+		return &notFoundError{kind: kind, name: name, namespace: k.namespace}
 	case apierrors.IsForbidden(err):
 		return fmt.Errorf("not allowed to read %s %q in namespace %q: %w", kind, name, k.namespace, err)
 	case err != nil:
@@ -118,6 +118,14 @@ func (k *kube) get(ctx context.Context, resource schema.GroupVersionResource, ki
 		return fmt.Errorf("decode %s %q: %w", kind, name, err)
 	}
 	return nil
+}
+
+// notFoundError is get's error for an object that does not exist (its API
+// does).
+type notFoundError struct{ kind, name, namespace string }
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("%s %q not found in namespace %q", e.kind, e.name, e.namespace)
 }
 
 // apiMissing tells a 404 of an unknown resource type (a plain-text "404

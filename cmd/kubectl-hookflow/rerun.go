@@ -11,7 +11,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/hookflow/hookflow/api/v1alpha1"
@@ -161,20 +160,17 @@ func (k *kube) waitRerun(ctx context.Context, name string, timeout time.Duration
 	}
 }
 
-// workflowRun reads the WorkflowRun name.
+// workflowRun reads the WorkflowRun name; a missing one may be a row of a
+// Postgres run store, which the error says.
 func (k *kube) workflowRun(ctx context.Context, name string) (*v1alpha1.WorkflowRun, error) {
-	u, err := k.client.Resource(workflowRunsResource).Namespace(k.namespace).Get(ctx, name, metav1.GetOptions{})
-	switch {
-	case apierrors.IsNotFound(err) && apiMissing(err):
-		return nil, fmt.Errorf("the API of WorkflowRun (%s) is not served by this cluster: are the hookflow CRDs installed?", workflowRunsResource.GroupVersion())
-	case apierrors.IsNotFound(err):
-		return nil, fmt.Errorf("WorkflowRun %q not found in namespace %q (the runs of a WebhookServer whose runStore is Postgres are rows of its table, and cannot be rerun)", name, k.namespace)
-	case err != nil:
-		return nil, fmt.Errorf("read WorkflowRun %q in namespace %q: %w", name, k.namespace, err)
-	}
 	run := &v1alpha1.WorkflowRun{}
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, run); err != nil {
-		return nil, fmt.Errorf("decode WorkflowRun %q: %w", name, err)
+	err := k.get(ctx, workflowRunsResource, "WorkflowRun", name, run)
+	var missing *notFoundError
+	if errors.As(err, &missing) {
+		return nil, fmt.Errorf("%w (the runs of a WebhookServer whose runStore is Postgres are rows of its table, and cannot be rerun)", err)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return run, nil
 }
