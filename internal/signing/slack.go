@@ -1,7 +1,6 @@
 package signing
 
 import (
-	"crypto/hmac"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -30,19 +29,10 @@ func (s Slack) Verify(h http.Header, body []byte, now time.Time) (string, error)
 	if err := checkTimestamp(ts, now); err != nil {
 		return "", err
 	}
-	secrets, err := usableSecrets(s.Secrets)
-	if err != nil {
-		return "", err
-	}
-	var replayKey string
-	for i, secret := range secrets {
-		mac := hex.EncodeToString(hmacSHA256(secret, []byte("v0:"+ts+":"), body))
-		if i == 0 {
-			replayKey = mac
-		}
-		if hmac.Equal([]byte(got), []byte("v0="+mac)) {
-			return replayKey, nil
-		}
+	encode := func(mac []byte) string { return "v0=" + hex.EncodeToString(mac) }
+	replayKey, ok, err := matchSignature(s.Secrets, []byte("v0:"+ts+":"), body, encode, got)
+	if ok || err != nil {
+		return replayKey, err
 	}
 	return "", fmt.Errorf("%w: %s header does not match", ErrInvalid, HeaderSlackSignature)
 }

@@ -1,9 +1,7 @@
 package signing
 
 import (
-	"crypto/hmac"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -87,22 +85,9 @@ func (s StandardWebhooks) Verify(h http.Header, body []byte, now time.Time) (str
 	if len(sigs) == 0 {
 		return "", fmt.Errorf("%w: no v1 signature in %s", ErrInvalid, HeaderWebhookSignature)
 	}
-	keys, err := usableSecrets(s.Keys)
-	if err != nil {
-		return "", err
-	}
-	var replayKey string
-	for i, key := range keys {
-		mac := hmacSHA256(key, []byte(id+"."+ts+"."), body)
-		if i == 0 {
-			replayKey = hex.EncodeToString(mac)
-		}
-		want := []byte(base64.StdEncoding.EncodeToString(mac))
-		for _, sig := range sigs {
-			if hmac.Equal([]byte(sig), want) {
-				return replayKey, nil
-			}
-		}
+	replayKey, ok, err := matchSignature(s.Keys, []byte(id+"."+ts+"."), body, base64.StdEncoding.EncodeToString, sigs...)
+	if ok || err != nil {
+		return replayKey, err
 	}
 	return "", fmt.Errorf("%w: no v1 signature of %s matches", ErrInvalid, HeaderWebhookSignature)
 }

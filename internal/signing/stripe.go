@@ -1,7 +1,6 @@
 package signing
 
 import (
-	"crypto/hmac"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -34,21 +33,9 @@ func (s Stripe) Verify(h http.Header, body []byte, now time.Time) (string, error
 	if err := checkTimestamp(ts, now); err != nil {
 		return "", err
 	}
-	secrets, err := usableSecrets(s.Secrets)
-	if err != nil {
-		return "", err
-	}
-	var replayKey string
-	for i, secret := range secrets {
-		want := []byte(hex.EncodeToString(hmacSHA256(secret, []byte(ts+"."), body)))
-		if i == 0 {
-			replayKey = string(want)
-		}
-		for _, sig := range sigs {
-			if hmac.Equal([]byte(sig), want) {
-				return replayKey, nil
-			}
-		}
+	replayKey, ok, err := matchSignature(s.Secrets, []byte(ts+"."), body, hex.EncodeToString, sigs...)
+	if ok || err != nil {
+		return replayKey, err
 	}
 	return "", fmt.Errorf("%w: no v1 signature of %s matches", ErrInvalid, HeaderStripeSignature)
 }

@@ -3,6 +3,7 @@ package signing
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"time"
@@ -62,4 +63,30 @@ func usableSecrets(secrets [][]byte) ([][]byte, error) {
 		return nil, fmt.Errorf("%w: no signature secret", ErrInvalid)
 	}
 	return out, nil
+}
+
+// matchSignature tries each secret in turn: HMAC-SHA256(secret, signed +
+// body), encoded by encode, against each of sigs, in constant time. It
+// returns the replay key of the signed content (the hex MAC with the first
+// secret: the same whichever signature matched) and whether one matched;
+// an error when no secret is usable.
+func matchSignature(secrets [][]byte, signed, body []byte, encode func(mac []byte) string, sigs ...string) (string, bool, error) {
+	secrets, err := usableSecrets(secrets)
+	if err != nil {
+		return "", false, err
+	}
+	var replayKey string
+	for i, secret := range secrets {
+		mac := hmacSHA256(secret, signed, body)
+		if i == 0 {
+			replayKey = hex.EncodeToString(mac)
+		}
+		want := []byte(encode(mac))
+		for _, sig := range sigs {
+			if hmac.Equal([]byte(sig), want) {
+				return replayKey, true, nil
+			}
+		}
+	}
+	return "", false, nil
 }
