@@ -83,6 +83,7 @@ func TestRerunRequest(t *testing.T) {
 	testenv.Create(t, k8s,
 		storedRun(ns, "f", v1alpha1.RunFailed, v1alpha1.WorkflowRunStatus{Error: "store unavailable"}),
 		storedRun(ns, "g", v1alpha1.RunFailed, v1alpha1.WorkflowRunStatus{}),
+		storedRun(ns, "h", v1alpha1.RunFailed, v1alpha1.WorkflowRunStatus{}),
 	)
 	r := plugin("rerun", "f", "-n", ns)
 	if r.code != exitOK || !strings.Contains(r.stdout, `Rerun of f requested: a webhook server serving Workflow "orders" runs it as f-rerun-1`) {
@@ -104,10 +105,14 @@ func TestRerunRequest(t *testing.T) {
 		t.Errorf("asked again: annotation %q, want the first %q", g.Annotations[v1alpha1.RerunRequestedAtAnnotation], requested)
 	}
 
+	// A run whose rerun nobody asked for yet: playRerun waits for the label
+	// the plugin sets, so it answers only once the plugin has checked and
+	// asked (with f, labelled already, it could answer before the plugin
+	// read f, which would then find f rerun and refuse).
 	for phase, code := range map[v1alpha1.RunPhase]int{v1alpha1.RunSucceeded: exitOK, v1alpha1.RunFailed: exitFailure} {
 		first := "g"
 		if phase == v1alpha1.RunFailed {
-			first = "f"
+			first = "h"
 		}
 		done := make(chan result, 1)
 		go func() { done <- plugin("rerun", first, "-n", ns, "--wait", "--timeout", "30s") }()
